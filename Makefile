@@ -1,0 +1,44 @@
+# Two commands set everything up: `make run` and `make test`. See README.md.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test install install-test sample serve bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Reinstall only when the declared dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[test]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+# Migrate, load the bundled sample documents (safe to repeat), bring the search index up to date.
+sample: install
+	DEBUG=1 $(BIN)/python manage.py migrate --noinput
+	DEBUG=1 $(BIN)/python manage.py import_documents sample_data/ --status published
+	DEBUG=1 $(BIN)/python manage.py search_sync
+
+run: sample
+	@echo ""
+	@echo "  网站地址: http://$(HOST):$(PORT)/"
+	@echo "  管理后台: http://$(HOST):$(PORT)/admin/"
+	@echo "  创建管理员账号: DEBUG=1 $(BIN)/python manage.py createsuperuser"
+	@echo ""
+	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install-test
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,18 @@
+from django.conf import settings
+
+from .models import Column
+
+
+def site(request):
+    """The site's identity and navigation, for the base template of every page."""
+    return {
+        "site": {
+            "name": settings.SITE_NAME,
+            "short_name": settings.SITE_SHORT_NAME,
+            "copyright": settings.SITE_COPYRIGHT,
+            "owner": settings.SITE_OWNER,
+            "icp": settings.SITE_ICP,
+        },
+        # Evaluated lazily, once per request, only by templates that show navigation.
+        "nav_columns": Column.objects.filter(in_navigation=True),
+    }

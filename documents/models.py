@@ -1,0 +1,236 @@
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from simple_history.models import HistoricalRecords
+
+from . import dates
+from .sanitize import html_to_text, sanitize_html
+
+
+def unique_slug(model, text, instance_pk=None, max_length=80):
+    """A readable slug (Chinese kept) that no other row of `model` has."""
+    base = slugify(text, allow_unicode=True)[:max_length].strip("-") or model._meta.model_name
+    slug, n = base, 1
+    while model.objects.filter(slug=slug).exclude(pk=instance_pk).exists():
+        n += 1
+        slug = f"{base[: max_length - 6]}-{n}"
+    return slug
+
+
+class Column(models.Model):
+    name = models.CharField("名称", max_length=50, unique=True)
+    slug = models.SlugField("网址名", max_length=50, unique=True)
+    order = models.PositiveSmallIntegerField("排序", default=0)
+    in_navigation = models.BooleanField("显示在导航栏", default=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = verbose_name_plural = "栏目"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("documents:column", args=[self.slug])
+
+
+class Speaker(models.Model):
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("现任职务", max_length=100, blank=True)
+    organization = models.CharField("单位", max_length=100, blank=True)
+    bio = models.TextField("简介", blank=True)
+    slug = models.SlugField("网址名", max_length=100, unique=True, allow_unicode=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = verbose_name_plural = "发言人"
+        constraints = [models.UniqueConstraint(fields=["name", "organization"], name="unique_speaker")]
+
+    def __str__(self):
+        return f"{self.name}（{self.organization}）" if self.organization else self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Speaker, self.name, self.pk)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("documents:speaker", args=[self.slug])
+
+
+class Meeting(models.Model):
+    name = models.CharField("会议名称", max_length=200, unique=True)
+    date = models.DateField("召开日期", null=True, blank=True)
+    location = models.CharField("地点", max_length=100, blank=True)
+    slug = models.SlugField("网址名", max_length=200, unique=True, allow_unicode=True, blank=True)
+
+    class Meta:
+        ordering = [models.F("date").desc(nulls_last=True), "-id"]
+        verbose_name = verbose_name_plural = "会议"
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(Meeting, self.name, self.pk, max_length=180)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("documents:meeting", args=[self.slug])
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """Not in the recycle bin."""
+        return self.filter(deleted_at__isnull=True)
+
+    def published(self):
+        """What the public and search see."""
+        return self.filter(status=Article.Status.PUBLISHED, deleted_at__isnull=True)
+
+    def newest_first(self):
+        return self.order_by("-pinned", models.F("date").desc(nulls_last=True), "-id")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        SPEECH = "speech", "讲话"
+        REPORT = "report", "报告"
+        NEWS = "news", "新闻"
+        NOTICE = "notice", "通知"
+        DOCUMENT = "document", "公文"
+        RESOLUTION = "resolution", "决议"
+        REGULATION = "regulation", "法规"
+        OTHER = "other", "其他"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已发布"
+
+    title = models.CharField("标题", max_length=300)
+    subtitle = models.CharField("副标题", max_length=300, blank=True)
+    column = models.ForeignKey(Column, models.PROTECT, verbose_name="栏目", related_name="articles")
+    kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    speaker = models.ForeignKey(
+        Speaker, models.SET_NULL, null=True, blank=True, verbose_name="发言人", related_name="articles"
+    )
+    speaker_title = models.CharField("发言人时任职务", max_length=100, blank=True)
+    meeting = models.ForeignKey(
+        Meeting, models.SET_NULL, null=True, blank=True, verbose_name="会议", related_name="articles"
+    )
+    doc_number = models.CharField("文号", max_length=100, blank=True, db_index=True)
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    date = models.DateField("日期", null=True, blank=True)
+    date_precision = models.CharField(
+        "日期精度", max_length=10, choices=dates.PRECISION_CHOICES, default=dates.DAY
+    )
+    body = models.TextField("正文", blank=True)
+    text = models.TextField("纯文本", blank=True, editable=False)
+    cover_image = models.ImageField("封面图片", upload_to="covers/%Y/%m/", blank=True)
+    cover_alt = models.CharField("封面图片说明", max_length=200, blank=True)
+    source = models.CharField("来源", max_length=500, blank=True)
+    amendments = models.JSONField("修订沿革", default=list, blank=True)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    pinned = models.BooleanField("置顶", default=False)
+    import_key = models.CharField("导入标识", max_length=64, unique=True, null=True, blank=True, editable=False)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    updated_at = models.DateTimeField("更新时间", auto_now=True)
+    published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
+    deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
+
+    history = HistoricalRecords(excluded_fields=["text", "import_key"], verbose_name="历史版本")
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pinned", models.F("date").desc(nulls_last=True), "-id"]
+        verbose_name = verbose_name_plural = "文章"
+        indexes = [
+            models.Index(fields=["status", "column", "-pinned", "-date"], name="article_column_list"),
+            models.Index(fields=["speaker", "date"], name="article_speaker"),
+            models.Index(fields=["meeting", "date"], name="article_meeting"),
+            models.Index(fields=["date"], name="article_date"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("documents:article", args=[self.pk])
+
+    @property
+    def is_published(self):
+        return self.status == self.Status.PUBLISHED and self.deleted_at is None
+
+    @property
+    def partial_date(self):
+        return dates.PartialDate(self.date, self.date_precision)
+
+    @property
+    def date_display(self):
+        return dates.format_partial_date(self.date, self.date_precision)
+
+    def set_partial_date(self, partial):
+        self.date, self.date_precision = partial.date, partial.precision
+
+    def set_plain_text_body(self, text):
+        """Set the body from plain text: escaped paragraphs, safe by construction, so save() skips bleach."""
+        from .sanitize import split_paragraphs, text_to_html
+
+        self.body = text_to_html(text)
+        self.text = "\n\n".join(split_paragraphs(text))
+        self._clean_body = self.body
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_clean_body", None) != self.body:
+            self.body = sanitize_html(self.body)
+            self.text = html_to_text(self.body)
+            self._clean_body = self.body
+        if self.date is None:
+            self.date_precision = dates.UNKNOWN
+        if self.status == self.Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Attachment(models.Model):
+    article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="attachments")
+    file = models.FileField("文件", upload_to="attachments/%Y/%m/")
+    title = models.CharField("名称", max_length=200, blank=True)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
+    text = models.TextField("提取的文字", blank=True, editable=False)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "附件"
+
+    def __str__(self):
+        return self.title or self.file.name
+
+    def save(self, *args, **kwargs):
+        if self.file:
+            if not self.title:
+                self.title = self.file.name.rsplit("/", 1)[-1]
+            try:
+                self.size = self.file.size
+            except (OSError, ValueError):
+                pass
+        super().save(*args, **kwargs)
+
+
+class IndexOperation(models.Model):
+    """A pending change to the search index, applied by one writer at a time (documents.search.queue)."""
+
+    class Action(models.TextChoices):
+        UPDATE = "update", "更新"
+        DELETE = "delete", "删除"
+
+    article_id = models.BigIntegerField("文章编号", db_index=True)
+    action = models.CharField("操作", max_length=10, choices=Action.choices)
+    created_at = models.DateTimeField("加入时间", auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "待处理索引操作"
