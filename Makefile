@@ -37,6 +37,15 @@ run: sample
 	@echo ""
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
+# Production serving: DEBUG off, settings from the environment (SECRET_KEY and ALLOWED_HOSTS at least; see README),
+# hashed and compressed static files through WhiteNoise, gunicorn workers, logs to stdout.
+WORKERS ?= 4
+serve: install
+	STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --noinput
+	STATIC_MANIFEST=1 $(BIN)/gunicorn congress_site.wsgi:application --bind $(HOST):$(PORT) \
+		--workers $(WORKERS) --timeout 60 --graceful-timeout 20 --access-logfile - --error-logfile -
+
 test: install-test
 	$(BIN)/python -m pytest
 
