@@ -1,0 +1,108 @@
+"""Office files staff have on their disks: .docx, .pdf, .txt and .html, each kept as an attachment too."""
+
+import html
+import io
+import re
+from pathlib import PurePath
+
+import mammoth
+from django.conf import settings
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, PdfReadError
+
+from .pipeline import DocumentData, ImportProblem
+from .portal_page import read_meta_line, fullwidth_punctuation, parse_lines, read_portal_page
+
+SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")
+
+
+def check_size(size):
+    limit = settings.IMPORT_MAX_BYTES
+    if size > limit:
+        raise ImportProblem(f"文件太大（{size / 1048576:.1f} MB），最大允许 {limit / 1048576:.1f} MB")
+    if size == 0:
+        raise ImportProblem("文件是空的")
+
+
+def read_office_file(filename, data):
+    """DocumentData of one office file; the original file is among its attachments."""
+    check_size(len(data))
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".docx":
+        document = _read_docx(data)
+    elif suffix == ".pdf":
+        document = _read_pdf(data)
+    elif suffix in (".txt", ".html", ".htm"):
+        document = read_portal_page(filename, data)
+    elif suffix == ".doc":
+        raise ImportProblem("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后再导入")
+    else:
+        raise ImportProblem(f"不支持的文件类型“{suffix or filename}”，支持 .docx、.pdf、.txt、.html")
+    document.attachments.append((PurePath(filename).name, data))
+    return document
+
+
+_LEADING_BLOCK = re.compile(r"\s*<(h[1-6]|p)\b[^>]*>(.*?)</\1>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _read_docx(data):
+    try:
+        converted = mammoth.convert_to_html(io.BytesIO(data))
+    except Exception as error:  # a damaged file can fail anywhere inside the zip/XML readers
+        raise ImportProblem(f"Word 文件已损坏或不是 .docx 格式（{type(error).__name__}）") from None
+    # Embedded images would arrive as data: URLs the sanitizer refuses; the original file keeps them.
+    body = re.sub(r"<img\b[^>]*>", "", converted.value)
+    blocks = []  # (kind, text, end offset) of the leading headings and paragraphs
+    position = 0
+    while len(blocks) < 8 and (match := _LEADING_BLOCK.match(body, position)):
+        text = fullwidth_punctuation(html.unescape(_TAG.sub("", match.group(2))).strip())
+        blocks.append((match.group(1), text, match.start(), match.end()))
+        position = match.end()
+    filled = [block for block in blocks if block[1]]
+    if not filled:
+        raise ImportProblem("Word 文件开头没有标题（第一段是空的，或文件里没有文字）")
+    title = next((block for block in filled if block[0].startswith("h")), filled[0])
+    data = DocumentData(title=title[1])
+    cut = [title]
+    for block in filled[filled.index(title) + 1 :][:4]:
+        if not read_meta_line(block[1], data):
+            break
+        cut.append(block)
+    for _, _, start, end in sorted(cut, key=lambda block: block[2], reverse=True):
+        body = body[:start] + body[end:]
+    data.body_html = body
+    return data
+
+
+_PARAGRAPH_END = tuple("。！？；：”」）!?")
+
+
+def _read_pdf(data):
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise ImportProblem("PDF 文件有密码保护，无法读取；请先去掉密码再导入")
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, DependencyError) as error:
+        if isinstance(error, DependencyError) or "decrypt" in str(error).lower():
+            raise ImportProblem("PDF 文件已加密，无法读取；请先去掉密码再导入") from None
+        raise ImportProblem(f"PDF 文件已损坏，无法读取（{error}）") from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise ImportProblem(f"PDF 文件已损坏，无法读取（{type(error).__name__}）") from None
+    if not text.strip():
+        raise ImportProblem("PDF 里没有可提取的文字（可能是扫描件），请导入文字版")
+    document = parse_lines(text.splitlines())
+    document.body_text = _reflow(document.body_text.split("\n\n"))
+    return document
+
+
+def _reflow(lines):
+    """PDF text breaks lines where the page did; a paragraph ends where a sentence does."""
+    paragraphs = []
+    for line in lines:
+        if paragraphs and not paragraphs[-1].endswith(_PARAGRAPH_END):
+            paragraphs[-1] += line
+        else:
+            paragraphs.append(line)
+    return "\n\n".join(paragraphs)
