@@ -8,3 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("documents.urls")),
 ]
+
+# The 500 page shows the site's identity without touching the database (it may be the thing that failed).
+handler500 = "documents.views.server_error"

@@ -1,0 +1,81 @@
+"""The read-only JSON form of the portal's lists and articles (?format=json), for journalists and researchers."""
+
+from django.http import JsonResponse
+
+
+def _url(request, obj):
+    return request.build_absolute_uri(obj.get_absolute_url())
+
+
+def named(request, obj):
+    if obj is None:
+        return None
+    return {"name": obj.name, "slug": obj.slug, "url": _url(request, obj)}
+
+
+def speaker_summary(request, speaker):
+    summary = {**named(request, speaker), "position": speaker.position, "organization": speaker.organization}
+    if hasattr(speaker, "count"):
+        summary["count"] = speaker.count
+    return summary
+
+
+def meeting_summary(request, meeting):
+    summary = {**named(request, meeting), "date": meeting.date and meeting.date.isoformat()}
+    if hasattr(meeting, "count"):
+        summary["count"] = meeting.count
+    return summary
+
+
+def article_summary(request, article):
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": _url(request, article),
+        "date": article.partial_date.isoformat(),
+        "date_display": article.date_display,
+        "column": named(request, article.column),
+        "kind": article.kind,
+        "pinned": article.pinned,
+    }
+
+
+def page_payload(request, page, **about):
+    """A page of articles with the paginator's figures; `about` describes what the list is of."""
+    return {
+        **about,
+        "count": page.paginator.count,
+        "page": page.number,
+        "num_pages": page.paginator.num_pages,
+        "results": [article_summary(request, article) for article in page.object_list],
+    }
+
+
+def article_detail(request, context):
+    """The article from article_context(), with everything its page shows."""
+    article = context["article"]
+    return {
+        **article_summary(request, article),
+        "subtitle": article.subtitle,
+        "kind_display": article.get_kind_display(),
+        "speaker": named(request, article.speaker),
+        "speaker_title": article.speaker_title,
+        "meeting": named(request, article.meeting),
+        "doc_number": article.doc_number,
+        "issuer": article.issuer,
+        "body_html": article.body,
+        "text": article.text,
+        "source": article.source,
+        "amendments": article.amendments,
+        "attachments": [
+            {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
+            for a in context["attachments"]
+        ],
+        "previous": context["previous"] and _url(request, context["previous"]),
+        "next": context["next"] and _url(request, context["next"]),
+        "updated_at": article.updated_at.isoformat(),
+    }
+
+
+def respond(payload):
+    return JsonResponse(payload, json_dumps_params={"ensure_ascii": False})

@@ -1,0 +1,224 @@
+"""What the portal pages show: plain query functions shared by the views, the JSON API, the feeds and the admin preview.
+
+Each function runs a fixed number of SQL queries whatever the number of documents (tests count them).
+"""
+
+import itertools
+
+from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
+from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
+from django.http import Http404
+
+from . import dates
+from .models import Article, Column, Meeting, Speaker
+
+PER_PAGE = 20
+HOME_NOTICES = 6
+HOME_PICTURES = 4
+HOME_PER_COLUMN = 6
+
+# A list row needs only these; body and text can weigh megabytes (laws).
+LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
+PUBLISHED = Q(articles__status=Article.Status.PUBLISHED, articles__deleted_at__isnull=True)
+
+
+def public():
+    return Article.objects.published()
+
+
+def as_list(queryset):
+    return queryset.select_related("column").only(*LIST_FIELDS)
+
+
+def chronological(queryset):
+    """Newest first without the pinned-first rule (speaker, meeting and date pages, feeds)."""
+    return queryset.order_by(F("date").desc(nulls_last=True), "-id")
+
+
+def get_page(queryset, number, per_page=PER_PAGE):
+    """Page `number` (from the query string; default 1). Page 0, past the end or not a number: 404."""
+    try:
+        return Paginator(queryset, per_page).page(number or 1)
+    except InvalidPage:
+        raise Http404("没有这一页") from None
+
+
+def home():
+    # One query for all columns: the navigation, the main columns' boxes and the notices box.
+    columns = list(Column.objects.all())
+    navigation = [column for column in columns if column.in_navigation]
+    notices_column = next((c for c in columns if c.slug == settings.NOTICE_COLUMN_SLUG), None)
+    notices = []
+    if notices_column is not None:
+        notices = list(as_list(public().filter(column=notices_column).newest_first())[:HOME_NOTICES])
+    pictures = list(
+        public()
+        .exclude(cover_image="")
+        .newest_first()
+        .only("id", "title", "date", "date_precision", "cover_image", "cover_alt")[:HOME_PICTURES]
+    )
+    # The latest few of every navigation column in one query: rank rows within their column.
+    ranked = (
+        public()
+        .filter(column__in=navigation)
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=F("column_id"),
+                order_by=[F("pinned").desc(), F("date").desc(nulls_last=True), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=HOME_PER_COLUMN)
+        .order_by("column_id", "rank")
+        .only("id", "title", "date", "date_precision", "pinned", "column_id")
+    )
+    by_column = {
+        column_id: list(rows) for column_id, rows in itertools.groupby(ranked, key=lambda a: a.column_id)
+    }
+    sections = [(column, by_column[column.id]) for column in navigation if column.id in by_column]
+    return {
+        "nav_columns": navigation,
+        "notices_column": notices_column,
+        "notices": notices,
+        "pictures": pictures,
+        "sections": sections,
+    }
+
+
+def column_articles(column):
+    return as_list(public().filter(column=column).newest_first())
+
+
+def _neighbours(article):
+    """The published articles just before (older) and after (newer) `article` in its column."""
+    siblings = public().filter(column_id=article.column_id).only("id", "title", "date", "date_precision")
+    if article.date is None:
+        # Unknown dates sort before all known ones.
+        older = siblings.filter(date__isnull=True, id__lt=article.pk).order_by("-id")
+        newer = siblings.filter(Q(date__isnull=True, id__gt=article.pk) | Q(date__isnull=False)).order_by(
+            F("date").asc(nulls_first=True), "id"
+        )
+    else:
+        older = siblings.filter(
+            Q(date__lt=article.date) | Q(date=article.date, id__lt=article.pk) | Q(date__isnull=True)
+        ).order_by(F("date").desc(nulls_last=True), "-id")
+        newer = siblings.filter(Q(date__gt=article.date) | Q(date=article.date, id__gt=article.pk)).order_by(
+            "date", "id"
+        )
+    return older.first(), newer.first()
+
+
+def format_amendment_date(value):
+    """Amendment dates are stored as given (usually YYYY-MM-DD); show them in Chinese form when they parse."""
+    try:
+        partial = dates.parse_partial_date(value)
+    except dates.InvalidDate:
+        return str(value)
+    return dates.format_partial_date(partial.date, partial.precision)
+
+
+def article_context(article):
+    """The context of templates/documents/article_detail.html for `article`, published or not.
+
+    The public view and the staff preview both call this, so a preview shows exactly what the public will see.
+    `article` should come from `article_queryset()` (column, speaker and meeting loaded).
+    """
+    previous, following = _neighbours(article)
+    amendments = [
+        {"date": format_amendment_date(item.get("date")), "event": item.get("event", "")}
+        for item in (article.amendments or [])
+        if isinstance(item, dict)
+    ]
+    return {
+        "article": article,
+        "column": article.column,
+        "attachments": list(article.attachments.all()),
+        "amendments": amendments,
+        "previous": previous,
+        "next": following,
+        "nav_current": article.column.slug,
+    }
+
+
+def article_queryset():
+    return Article.objects.select_related("column", "speaker", "meeting")
+
+
+def speakers():
+    return (
+        Speaker.objects.annotate(count=Count("articles", filter=PUBLISHED))
+        .filter(count__gt=0)
+        .order_by("-count", "name")
+    )
+
+
+def speaker_years(speaker):
+    """The speaker's published documents grouped by year, newest year first; unknown dates last."""
+    articles = chronological(as_list(public().filter(speaker=speaker)).only(*LIST_FIELDS, "speaker_title"))
+    return [
+        (year, list(rows))
+        for year, rows in itertools.groupby(
+            articles, key=lambda a: a.date.year if a.date and a.date_precision != dates.UNKNOWN else None
+        )
+    ]
+
+
+def meetings():
+    # Aggregation drops Meta.ordering: say it again.
+    return (
+        Meeting.objects.annotate(count=Count("articles", filter=PUBLISHED))
+        .filter(count__gt=0)
+        .order_by(F("date").desc(nulls_last=True), "-id")
+    )
+
+
+def meeting_articles(meeting):
+    return chronological(as_list(public().filter(meeting=meeting)))
+
+
+def year_counts():
+    """[(year, count)], newest first, and the number of documents whose date is unknown."""
+    rows = (
+        public()
+        .annotate(year=ExtractYear("date"))
+        .values("year")
+        .annotate(count=Count("id"))
+        .order_by(F("year").desc(nulls_last=True))
+    )
+    years, unknown = [], 0
+    for row in rows:
+        if row["year"] is None:
+            unknown += row["count"]
+        else:
+            years.append((row["year"], row["count"]))
+    return years, unknown
+
+
+def month_counts(year):
+    """[(month, count)] of `year` in calendar order; month 0 counts documents dated only by the year."""
+    rows = (
+        public()
+        .filter(date__year=year)
+        .annotate(
+            month=Case(
+                When(date_precision=dates.YEAR, then=Value(0)),
+                default=ExtractMonth("date"),
+                output_field=IntegerField(),
+            )
+        )
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("month")
+    )
+    return [(row["month"], row["count"]) for row in rows]
+
+
+def archive_articles(year=None, month=None):
+    articles = public()
+    if year is not None:
+        articles = articles.filter(date__year=year)
+    if month is not None:
+        articles = articles.filter(date__month=month, date_precision__in=[dates.DAY, dates.MONTH])
+    return chronological(as_list(articles))
