@@ -1,8 +1,22 @@
+from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Article, Attachment, Column, Meeting, Speaker
+from . import speakers, uploads
+from .forms import ArticleAdminForm, SpeakerMergeForm, UploadForm
+from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
+
+PUBLISH_PERMISSION = "documents.publish_article"
 
 
 @admin.register(Column)
@@ -14,8 +28,44 @@ class ColumnAdmin(admin.ModelAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(admin.ModelAdmin):
-    list_display = ["name", "position", "organization"]
+    list_display = ["name", "position", "organization", "article_count"]
     search_fields = ["name", "position", "organization"]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(article_count=Count("articles"))
+
+    @admin.display(description="文章数", ordering="article_count")
+    def article_count(self, obj):
+        return obj.article_count
+
+    @admin.action(description="合并所选发言人（同一人的多条记录）", permissions=["change", "delete"])
+    def merge(self, request, queryset):
+        chosen = self.get_queryset(request).filter(pk__in=queryset.values("pk"))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两个发言人记录再合并。", messages.WARNING)
+            return None
+        form = SpeakerMergeForm(request.POST if "confirm" in request.POST else None, speakers=chosen)
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            moved = speakers.merge_speakers(keep, [s for s in chosen if s.pk != keep.pk])
+            self.message_user(
+                request, f"已合并到“{keep}”，移动了 {moved} 篇文章，删除了 {len(chosen) - 1} 条重复记录。",
+                messages.SUCCESS,
+            )
+            return None
+        return TemplateResponse(
+            request,
+            "admin/documents/speaker/merge.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "合并发言人",
+                "opts": self.model._meta,
+                "form": form,
+                "speakers": chosen,
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
 
 @admin.register(Meeting)
@@ -32,8 +82,13 @@ class AttachmentInline(admin.TabularInline):
     readonly_fields = ["size"]
 
 
+def can_publish(request):
+    return request.user.has_perm(PUBLISH_PERMISSION)
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
+    form = ArticleAdminForm
     list_display = ["title", "column", "kind", "speaker", "date_display", "status", "pinned", "updated_at"]
     list_filter = ["status", "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["column", "speaker"]
@@ -41,7 +96,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "date"
     autocomplete_fields = ["speaker", "meeting"]
     inlines = [AttachmentInline]
-    actions = ["publish", "unpublish"]
+    actions = ["publish", "unpublish", "recycle"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned"]}),
         ("发言人与会议", {"fields": ["speaker", "speaker_title", "meeting"]}),
@@ -53,15 +108,74 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).live()
 
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("upload/", view(self.upload_view), name="documents_article_upload"),
+            path("<path:object_id>/preview/", view(self.preview_view), name="documents_article_preview"),
+        ] + super().get_urls()
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not can_publish(request):
+            fields.append("status")
+        return fields
+
+    def has_publish_permission(self, request):
+        return can_publish(request)
+
+    def save_model(self, request, obj, form, change):
+        # The form hides status from editors, but a restored history version carries its own status and
+        # recycle-bin state: only a reviewer may change the first, and restoring never touches the second.
+        current = Article.objects.filter(pk=obj.pk).values("status", "deleted_at").first() if change else None
+        if not can_publish(request):
+            obj.status = current["status"] if current else Article.Status.DRAFT
+        if current:
+            obj.deleted_at = current["deleted_at"]
+        super().save_model(request, obj, form, change)
+
+    # Deleting moves to the recycle bin (RecycledArticleAdmin), from which a reviewer may restore or purge.
+    def delete_model(self, request, obj):
+        self._recycle(request, [obj])
+
+    def delete_queryset(self, request, queryset):
+        self._recycle(request, queryset)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"“{obj_display}”已移入回收站，可在“回收站”中恢复。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:documents_article_changelist"))
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # replaced by `recycle`, which needs no confirmation: it is undoable
+        return actions
+
+    @admin.action(description="移入回收站", permissions=["delete"])
+    def recycle(self, request, queryset):
+        count = self._recycle(request, queryset)
+        self.message_user(request, f"已将 {count} 篇文章移入回收站。", messages.SUCCESS)
+
+    def _recycle(self, request, articles):
+        now, count = timezone.now(), 0
+        with transaction.atomic():
+            # One by one, so that history and the search index see each change.
+            for article in articles:
+                article.deleted_at = now
+                article._history_user = request.user
+                article._change_reason = "移入回收站"
+                article.save()
+                count += 1
+        return count
+
     @admin.display(description="日期", ordering="date")
     def date_display(self, obj):
         return obj.date_display
 
-    @admin.action(description="发布所选文章")
+    @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
         self._set_status(request, queryset, Article.Status.PUBLISHED, "已发布 %d 篇文章。")
 
-    @admin.action(description="撤回所选文章（改为草稿）")
+    @admin.action(description="撤回所选文章（改为草稿）", permissions=["publish"])
     def unpublish(self, request, queryset):
         self._set_status(request, queryset, Article.Status.DRAFT, "已撤回 %d 篇文章。")
 
@@ -72,6 +186,108 @@ class ArticleAdmin(SimpleHistoryAdmin):
             article.status = status
             if status == Article.Status.PUBLISHED and article.published_at is None:
                 article.published_at = timezone.now()
+            article._history_user = request.user
             article.save()
             changed += 1
         self.message_user(request, message % changed, messages.SUCCESS)
+
+    def upload_view(self, request):
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        form = UploadForm(request.POST, request.FILES) if request.method == "POST" else UploadForm()
+        outcomes = None
+        if form.is_bound and form.is_valid():
+            files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
+            outcomes = uploads.import_uploads(files, column=form.cleaned_data["column"])
+            imported = sum(1 for outcome in outcomes if outcome.ok)
+            failed = len(outcomes) - imported
+            if imported:
+                self.message_user(request, f"成功导入 {imported} 个文件，文章为草稿状态，请检查后发布。", messages.SUCCESS)
+            if failed:
+                self.message_user(request, f"{failed} 个文件未能导入，原因见下表。", messages.ERROR)
+            form = UploadForm()
+        return TemplateResponse(
+            request,
+            "admin/documents/article/upload.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "上传文件",
+                "opts": self.model._meta,
+                "form": form,
+                "outcomes": outcomes,
+                "max_bytes": settings.IMPORT_MAX_BYTES,
+                "media": self.media + form.media,
+            },
+        )
+
+    def preview_view(self, request, object_id):
+        from .pages import article_context, article_queryset
+
+        article = get_object_or_404(article_queryset(), pk=object_id)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return TemplateResponse(request, "admin/documents/article/preview.html", article_context(article))
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["preview_url"] = reverse("admin:documents_article_preview", args=[obj.pk])
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+@admin.register(RecycledArticle)
+class RecycledArticleAdmin(admin.ModelAdmin):
+    list_display = ["title", "column", "status", "deleted_at", "history_link"]
+    list_filter = ["column"]
+    list_select_related = ["column"]
+    search_fields = ["title", "doc_number"]
+    ordering = ["-deleted_at"]
+    actions = ["restore"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(deleted_at__isnull=False)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        # Restoring is a change of the bin; an article itself is edited only after it is restored.
+        return obj is None and super().has_change_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            function, name, _ = actions["delete_selected"]
+            actions["delete_selected"] = (function, name, "彻底删除所选文章（不可恢复）")
+        return actions
+
+    @admin.display(description="历史版本")
+    def history_link(self, obj):
+        return format_html('<a href="{}">查看</a>', reverse("admin:documents_article_history", args=[obj.pk]))
+
+    @admin.action(description="恢复所选文章", permissions=["change"])
+    def restore(self, request, queryset):
+        count = 0
+        with transaction.atomic():
+            # As Article, not the proxy: history and the search index listen to Article's signals.
+            for article in Article.objects.filter(pk__in=queryset.values("pk")):
+                article.deleted_at = None
+                article._history_user = request.user
+                article._change_reason = "从回收站恢复"
+                article.save()
+                count += 1
+        self.message_user(request, f"已恢复 {count} 篇文章。", messages.SUCCESS)
+
+    def delete_model(self, request, obj):
+        self.delete_queryset(request, RecycledArticle.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        files = []
+        with transaction.atomic():
+            for article in Article.objects.filter(pk__in=queryset.values("pk")).prefetch_related("attachments"):
+                files += [a.file for a in article.attachments.all() if a.file]
+                if article.cover_image:
+                    files.append(article.cover_image)
+                article._history_user = request.user
+                article.delete()
+            # Files are not transactional: remove them only once the rows are gone for good.
+            transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])

@@ -152,6 +152,7 @@ class Article(models.Model):
             models.Index(fields=["meeting", "date"], name="article_meeting"),
             models.Index(fields=["date"], name="article_date"),
         ]
+        permissions = [("publish_article", "可以发布和撤回文章")]
 
     def __str__(self):
         return self.title
@@ -192,6 +193,14 @@ class Article(models.Model):
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         super().save(*args, **kwargs)
+
+
+class RecycledArticle(Article):
+    """The recycle bin (回收站) in the admin: articles whose deleted_at is set."""
+
+    class Meta:
+        proxy = True
+        verbose_name = verbose_name_plural = "回收站"
 
 
 class Attachment(models.Model):

@@ -1,0 +1,99 @@
+"""Forms of the staff pages in the admin."""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from tinymce.widgets import AdminTinyMCE
+
+from .models import Article, Column, Speaker
+from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+
+# The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
+EDITOR_CONFIG = {
+    "language": "zh_CN",
+    "height": 600,
+    "menubar": False,
+    "promotion": False,
+    "branding": False,
+    "license_key": "gpl",
+    "plugins": "lists advlist link autolink image table code fullscreen searchreplace wordcount",
+    "toolbar": (
+        "undo redo | blocks | bold italic underline strikethrough | bullist numlist outdent indent | "
+        "table link image | removeformat | searchreplace code fullscreen"
+    ),
+    "block_formats": "正文=p; 标题 2=h2; 标题 3=h3; 标题 4=h4; 引用=blockquote",
+    "valid_elements": ",".join(
+        f"{tag}[{'|'.join(ALLOWED_ATTRIBUTES[tag])}]" if tag in ALLOWED_ATTRIBUTES else tag
+        for tag in sorted(ALLOWED_TAGS)
+    ),
+    # Keep /media/... image addresses as typed: the sanitizer accepts the site's own media by that prefix.
+    "relative_urls": False,
+    "convert_urls": False,
+    "entity_encoding": "raw",
+    # Pasted screenshots would become data: URLs, which the sanitizer drops.
+    "paste_data_images": False,
+    "link_default_protocol": "https",
+    "table_default_styles": {},
+    "table_default_attributes": {},
+}
+
+
+class ArticleAdminForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = "__all__"
+        widgets = {"body": AdminTinyMCE(mce_attrs=EDITOR_CONFIG)}
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's file upload documentation)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".docx,.pdf,.txt,.html,.htm,.zip"}))
+        # An empty file is reported in the per-file results, not by refusing the whole upload.
+        kwargs.setdefault("allow_empty_file", True)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, (list, tuple)) and data:
+            return [single(item, initial) for item in data]
+        return [single(data or None, initial)]
+
+
+class UploadForm(forms.Form):
+    files = MultipleFileField(
+        label="文件",
+        help_text="可一次选择多个 .docx、.pdf、.txt、.html 文件，或一个包含这些文件的 .zip 压缩包。",
+        error_messages={"required": "请选择要上传的文件。"},
+    )
+    column = forms.ModelChoiceField(
+        Column.objects.all(), label="栏目", help_text="导入的文章放入此栏目，之后可逐篇修改。",
+        error_messages={"required": "请选择栏目。"},
+    )
+
+    def clean_files(self):
+        files = self.cleaned_data["files"]
+        limit = settings.IMPORT_MAX_BYTES
+        too_large = [f.name for f in files if f.size > limit]
+        if too_large:
+            raise forms.ValidationError(
+                "文件太大（每个文件最大 %(limit)s）：%(names)s",
+                params={"limit": filesizeformat(limit), "names": "、".join(too_large)},
+            )
+        return files
+
+
+class SpeakerMergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        Speaker.objects.none(), label="保留的记录", widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "请选择要保留的发言人记录。", "invalid_choice": "请选择所列的发言人之一。"},
+    )
+
+    def __init__(self, *args, speakers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = speakers
