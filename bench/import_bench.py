@@ -1,0 +1,62 @@
+"""Import speed: the test corpus into a fresh SQLite database, then the search index built from the queue.
+
+    .venv/bin/python bench/import_bench.py [CORPUS_DIR]      (default ../shared/corpus)
+
+Prints documents per second for the database part (reading, validating, saving: import_paths) and for the
+indexing part (documents.search.queue.apply_pending), separately. Everything goes to a temporary folder.
+"""
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main():
+    corpus = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared" / "corpus")
+    files = sorted(corpus.glob("*.jsonl"))
+    if not files:
+        sys.exit(f"no .jsonl files in {corpus}")
+    with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+        os.environ.update(
+            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "congress_site.settings"),
+            SECRET_KEY="bench-only",
+            DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
+            MEDIA_ROOT=f"{tmp}/media",
+            SEARCH_INDEX_DIR=f"{tmp}/index",
+        )
+        sys.path.insert(0, str(ROOT))
+        import django
+
+        django.setup()
+        from django.core.management import call_command
+
+        from documents.ingest.importer import import_paths
+        from documents.search.queue import apply_pending
+
+        call_command("migrate", verbosity=0)
+        size = sum(path.stat().st_size for path in files)
+        print(f"corpus: {', '.join(path.name for path in files)} ({size / 1048576:.1f} MB)")
+
+        started = time.perf_counter()
+        report = import_paths(files, status="published", progress=False)
+        database = time.perf_counter() - started
+        documents = report.imported
+        print(f"database: {documents} documents in {database:.1f} s = {documents / database:.0f} docs/s "
+              f"({report.summary()})")
+
+        started = time.perf_counter()
+        indexed = apply_pending()
+        indexing = time.perf_counter() - started
+        print(f"indexing: {indexed} operations in {indexing:.1f} s = {documents / indexing:.0f} docs/s")
+
+        started = time.perf_counter()
+        again = import_paths(files, status="published", progress=False)
+        print(f"second run (nothing to do): {time.perf_counter() - started:.1f} s ({again.summary()})")
+
+
+if __name__ == "__main__":
+    main()
