@@ -39,7 +39,11 @@ class SpeakerAdmin(admin.ModelAdmin):
     def article_count(self, obj):
         return obj.article_count
 
-    @admin.action(description="合并所选发言人（同一人的多条记录）", permissions=["change", "delete"])
+    def has_merge_permission(self, request):
+        # Django allows an action on any one of its permissions; merging needs both.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="合并所选发言人（同一人的多条记录）", permissions=["merge"])
     def merge(self, request, queryset):
         chosen = self.get_queryset(request).filter(pk__in=queryset.values("pk"))
         if len(chosen) < 2:

@@ -1,0 +1,86 @@
+"""The rich-text editor (TinyMCE, served by the site itself) and the staff preview of an article."""
+
+import json
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from documents.models import Article, Column
+from tests.staff_support import staff_user
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor_client(client):
+    client.force_login(staff_user("editor", "编辑"))
+    return client
+
+
+def test_body_uses_the_bundled_editor_in_chinese_with_no_outside_script(editor_client):
+    page = editor_client.get(reverse("admin:documents_article_add")).content.decode()
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)
+    assert "/static/tinymce/tinymce.min.js" in scripts
+    assert all(src.startswith("/") and not src.startswith("//") for src in scripts), scripts
+    config = json.loads(re.search(r'data-mce-conf="([^"]+)"', page).group(1).replace("&quot;", '"'))
+    assert config["language"] == "zh_CN"
+    for tool in ("blocks", "bold", "bullist", "numlist", "table", "link", "image"):
+        assert tool in config["toolbar"]
+    for plugin in ("lists", "link", "image", "table"):
+        assert plugin in config["plugins"]
+        assert finders.find(f"tinymce/plugins/{plugin}/plugin.min.js")
+    assert finders.find("tinymce/tinymce.min.js") and finders.find("tinymce/langs/zh_CN.js")
+
+
+def test_editor_output_passes_the_sanitizer(editor_client):
+    column = Column.objects.get(slug="news")
+    body = (
+        '<h2>一、总体情况</h2><p onclick="steal()"><strong>加粗</strong><script>alert(1)</script></p>'
+        '<table><tbody><tr><td colspan="2" style="color:red">表格</td></tr></tbody></table>'
+        '<p><a href="javascript:alert(1)">坏链接</a> <a href="https://www.pds.gov.cn/">好链接</a></p>'
+        '<p><img src="/media/images/a.png" alt="图"><img src="data:image/png;base64,AAAA"></p>'
+    )
+    response = editor_client.post(
+        reverse("admin:documents_article_add"),
+        {
+            "title": "富文本", "column": column.pk, "kind": "news", "date_precision": "unknown", "body": body,
+            "amendments": "[]", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+        },
+    )
+    assert response.status_code == 302
+    saved = Article.objects.get(title="富文本").body
+    assert "<h2>一、总体情况</h2>" in saved and "<strong>加粗</strong>" in saved
+    assert '<td colspan="2">表格</td>' in saved
+    assert '<img src="/media/images/a.png" alt="图">' in saved
+    assert 'href="https://www.pds.gov.cn/"' in saved
+    for bad in ("onclick", "<script", "alert", "javascript:", "style=", "data:image"):
+        assert bad not in saved
+
+
+def test_staff_preview_shows_a_draft_as_the_public_would_see_it(client, editor_client):
+    article = Article.objects.create(
+        title="尚未发布的稿子", column=Column.objects.get(slug="news"), body="<p>草稿正文</p>"
+    )
+    assert client.get(article.get_absolute_url()).status_code == 404
+    preview_url = reverse("admin:documents_article_preview", args=[article.pk])
+    change_page = editor_client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
+    assert preview_url in change_page
+
+    response = editor_client.get(preview_url)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "尚未发布的稿子" in page and "草稿正文" in page and "预览" in page and "草稿" in page
+    assert [t.name for t in response.templates][:2] == ["admin/documents/article/preview.html", "documents/article_detail.html"]
+    assert 'name="robots" content="noindex' in page
+
+
+def test_preview_is_for_staff_only(client):
+    article = Article.objects.create(title="草稿", column=Column.objects.get(slug="news"))
+    url = reverse("admin:documents_article_preview", args=[article.pk])
+    response = client.get(url)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    client.force_login(staff_user("nobody"))  # staff without any permission
+    assert client.get(url).status_code == 403
+    assert client.get(reverse("admin:documents_article_preview", args=[article.pk + 1000])).status_code == 404
