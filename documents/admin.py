@@ -1,22 +1,28 @@
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import speakers, uploads
+from . import images, speakers, uploads
 from .forms import ArticleAdminForm, SpeakerMergeForm, UploadForm
 from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
 
 PUBLISH_PERMISSION = "documents.publish_article"
+# What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
+# blob: images while editing. Scripts still come from the site only.
+EDITOR_CSP = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["blob:"]})
 
 
 @admin.register(Column)
@@ -112,11 +118,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).live()
 
+    @method_decorator(EDITOR_CSP)
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @method_decorator(EDITOR_CSP)
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
             path("upload/", view(self.upload_view), name="documents_article_upload"),
             path("<path:object_id>/preview/", view(self.preview_view), name="documents_article_preview"),
+            path("body-image/", view(self.body_image_view), name="documents_article_body_image"),
         ] + super().get_urls()
 
     def get_readonly_fields(self, request, obj=None):
@@ -223,6 +238,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "media": self.media + form.media,
             },
         )
+
+    def body_image_view(self, request):
+        """The editor's picture upload: JSON {"location": url} or {"error": message}."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        uploaded = request.FILES.get("file")
+        if uploaded is None:
+            return JsonResponse({"error": "没有收到图片"}, status=400)
+        try:
+            return JsonResponse({"location": images.save_body_image(uploaded)})
+        except images.ImageProblem as problem:
+            return JsonResponse({"error": str(problem)}, status=400)
 
     def preview_view(self, request, object_id):
         from .pages import article_context, article_queryset

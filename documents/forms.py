@@ -3,6 +3,7 @@
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.urls import reverse_lazy
 from tinymce.widgets import AdminTinyMCE
 
 from .models import Article, Column, Speaker
@@ -30,8 +31,12 @@ EDITOR_CONFIG = {
     "relative_urls": False,
     "convert_urls": False,
     "entity_encoding": "raw",
-    # Pasted screenshots would become data: URLs, which the sanitizer drops.
+    # Pictures are uploaded to the site's media (documents.images): the sanitizer keeps only those and http(s)
+    # addresses. Pasted screenshots would become data: URLs, which it drops.
     "paste_data_images": False,
+    "images_upload_url": reverse_lazy("admin:documents_article_body_image"),
+    "images_upload_handler": "documentsUploadImage",
+    "images_file_types": "jpeg,jpg,png,gif,webp",
     "link_default_protocol": "https",
     "table_default_styles": {},
     "table_default_attributes": {},
@@ -43,6 +48,9 @@ class ArticleAdminForm(forms.ModelForm):
         model = Article
         fields = "__all__"
         widgets = {"body": AdminTinyMCE(mce_attrs=EDITOR_CONFIG)}
+
+    class Media:
+        js = ["documents/editor-upload.js"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):

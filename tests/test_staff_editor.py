@@ -1,10 +1,13 @@
 """The rich-text editor (TinyMCE, served by the site itself) and the staff preview of an article."""
 
+import io
 import json
 import re
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 
 from documents.models import Article, Column
@@ -26,12 +29,36 @@ def test_body_uses_the_bundled_editor_in_chinese_with_no_outside_script(editor_c
     assert all(src.startswith("/") and not src.startswith("//") for src in scripts), scripts
     config = json.loads(re.search(r'data-mce-conf="([^"]+)"', page).group(1).replace("&quot;", '"'))
     assert config["language"] == "zh_CN"
+    assert config["images_upload_url"] == reverse("admin:documents_article_body_image")
+    assert "/static/documents/editor-upload.js" in scripts
     for tool in ("blocks", "bold", "bullist", "numlist", "table", "link", "image"):
         assert tool in config["toolbar"]
     for plugin in ("lists", "link", "image", "table"):
         assert plugin in config["plugins"]
         assert finders.find(f"tinymce/plugins/{plugin}/plugin.min.js")
     assert finders.find("tinymce/tinymce.min.js") and finders.find("tinymce/langs/zh_CN.js")
+
+
+def directives(response):
+    policy = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
+
+
+def test_editor_pages_allow_inline_styles_but_no_outside_or_inline_script(editor_client):
+    article = Article.objects.create(title="稿子", column=Column.objects.get(slug="news"))
+    version = article.history.get()
+    for url in (
+        reverse("admin:documents_article_add"),
+        reverse("admin:documents_article_change", args=[article.pk]),
+        reverse("admin:documents_article_simple_history", args=[article.pk, version.history_id]),
+    ):
+        policy = directives(editor_client.get(url))
+        assert "'unsafe-inline'" in policy["style-src"] and "blob:" in policy["img-src"]
+        assert policy["script-src"] == ["'self'"]
+    # Everywhere else the site's strict policy holds.
+    assert "'unsafe-inline'" not in directives(editor_client.get(reverse("admin:documents_article_changelist")))["style-src"]
+    preview = editor_client.get(reverse("admin:documents_article_preview", args=[article.pk]))
+    assert "'unsafe-inline'" not in directives(preview)["style-src"]
 
 
 def test_editor_output_passes_the_sanitizer(editor_client):
@@ -84,3 +111,61 @@ def test_preview_is_for_staff_only(client):
     client.force_login(staff_user("nobody"))  # staff without any permission
     assert client.get(url).status_code == 403
     assert client.get(reverse("admin:documents_article_preview", args=[article.pk + 1000])).status_code == 404
+
+
+def png_bytes(size=(40, 30)):
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def test_editor_uploads_a_picture_that_the_sanitizer_keeps(editor_client, settings):
+    url = reverse("admin:documents_article_body_image")
+    response = editor_client.post(url, {"file": SimpleUploadedFile("截图.png", png_bytes())})
+    assert response.status_code == 200
+    location = response.json()["location"]
+    assert location.startswith("/media/images/") and location.endswith(".png")
+    stored = settings.MEDIA_ROOT / location.removeprefix("/media/")
+    assert stored.read_bytes() == png_bytes()
+    article = Article.objects.create(
+        title="有图", column=Column.objects.get(slug="news"), body=f'<p><img src="{location}" alt="图"></p>'
+    )
+    assert f'<img src="{location}" alt="图">' in article.body
+
+
+@pytest.mark.parametrize(
+    "name, content, message",
+    [
+        ("假图片.png", "不是图片".encode(), "不是图片"),
+        ("截断.png", png_bytes()[:60], "不是图片"),
+        ("图.bmp", None, "只能插入"),
+    ],
+)
+def test_bad_picture_is_refused_with_a_message(editor_client, settings, name, content, message):
+    if content is None:
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (4, 4)).save(buffer, "BMP")
+        content = buffer.getvalue()
+    response = editor_client.post(reverse("admin:documents_article_body_image"), {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 400 and message in response.json()["error"]
+    assert not (settings.MEDIA_ROOT / "images").exists()
+
+
+def test_picture_upload_needs_permission_post_and_the_csrf_token():
+    url = reverse("admin:documents_article_body_image")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(staff_user("nobody"))
+    client.get(reverse("admin:index"))  # sets the CSRF cookie
+    token = client.cookies["csrftoken"].value
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}, HTTP_X_CSRFTOKEN=token).status_code == 403
+
+    client.force_login(staff_user("editor", "编辑"))
+    client.get(reverse("admin:index"))
+    token = client.cookies["csrftoken"].value
+    assert client.get(url).status_code == 405
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}).status_code == 403
+    assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}, HTTP_X_CSRFTOKEN=token).status_code == 200
