@@ -110,6 +110,7 @@ def test_upload_publish_edit_restore_recycle(client, search_index):
     # The reviewer deletes it: it goes to the 回收站, off the site and out of search.
     client.force_login(reviewer)
     delete_url = reverse("admin:documents_article_delete", args=[article.pk])
+    assert "确定要将文章“关于市级预算执行情况的审查报告”移入回收站吗" in client.get(delete_url).content.decode()
     response = client.post(delete_url, {"post": "yes"}, follow=True)
     assert "已移入回收站" in response.content.decode()
     assert article.title not in client.get(reverse(CHANGELIST)).content.decode()
