@@ -3,12 +3,14 @@
 Each function runs a fixed number of SQL queries whatever the number of documents (tests count them).
 """
 
+import datetime
 import itertools
+from collections import Counter
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When, Window
-from django.db.models.functions import ExtractMonth, ExtractYear, RowNumber
+from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
 from . import dates
@@ -21,7 +23,6 @@ HOME_PER_COLUMN = 6
 
 # A list row needs only these; body and text can weigh megabytes (laws).
 LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
-PUBLISHED = Q(articles__status=Article.Status.PUBLISHED, articles__deleted_at__isnull=True)
 
 
 def public():
@@ -55,12 +56,13 @@ def home():
         notices = list(as_list(public().filter(column=notices_column).newest_first())[:HOME_NOTICES])
     pictures = list(
         public()
-        .exclude(cover_image="")
+        .filter(cover_image__gt="")  # a range the portal_cover index answers; != would scan
         .newest_first()
         .only("id", "title", "date", "date_precision", "cover_image", "cover_alt")[:HOME_PICTURES]
     )
-    # The latest few of every navigation column in one query: rank rows within their column.
-    ranked = (
+    # The latest few of every navigation column in one query: rank rows within their column (on the
+    # portal_column index alone), then read just the winners.
+    winners = (
         public()
         .filter(column__in=navigation)
         .annotate(
@@ -71,11 +73,15 @@ def home():
             )
         )
         .filter(rank__lte=HOME_PER_COLUMN)
-        .order_by("column_id", "rank")
+        .values("id")
+    )
+    latest = (
+        Article.objects.filter(id__in=winners)
+        .order_by("column_id", "-pinned", F("date").desc(nulls_last=True), "-id")
         .only("id", "title", "date", "date_precision", "pinned", "column_id")
     )
     by_column = {
-        column_id: list(rows) for column_id, rows in itertools.groupby(ranked, key=lambda a: a.column_id)
+        column_id: list(rows) for column_id, rows in itertools.groupby(latest, key=lambda a: a.column_id)
     }
     sections = [(column, by_column[column.id]) for column in navigation if column.id in by_column]
     return {
@@ -146,12 +152,15 @@ def article_queryset():
     return Article.objects.select_related("column", "speaker", "meeting")
 
 
+def _published_count(field):
+    """A correlated count of published articles per speaker or meeting, answered by portal_speaker /
+    portal_meeting alone (a join would read every article row, body and all)."""
+    counts = public().filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counts), 0)
+
+
 def speakers():
-    return (
-        Speaker.objects.annotate(count=Count("articles", filter=PUBLISHED))
-        .filter(count__gt=0)
-        .order_by("-count", "name")
-    )
+    return Speaker.objects.annotate(count=_published_count("speaker")).filter(count__gt=0).order_by("-count", "name")
 
 
 def speaker_years(speaker):
@@ -166,53 +175,37 @@ def speaker_years(speaker):
 
 
 def meetings():
-    # Aggregation drops Meta.ordering: say it again.
-    return (
-        Meeting.objects.annotate(count=Count("articles", filter=PUBLISHED))
-        .filter(count__gt=0)
-        .order_by(F("date").desc(nulls_last=True), "-id")
-    )
+    return Meeting.objects.annotate(count=_published_count("meeting")).filter(count__gt=0)
 
 
 def meeting_articles(meeting):
     return chronological(as_list(public().filter(meeting=meeting)))
 
 
+def _date_groups(queryset):
+    """(date, precision, count) rows grouped in SQL on the portal_date index alone; callers fold them in Python
+    (ExtractYear would call a Python function per row on SQLite)."""
+    return queryset.values_list("date", "date_precision").annotate(count=Count("id")).order_by()
+
+
 def year_counts():
     """[(year, count)], newest first, and the number of documents whose date is unknown."""
-    rows = (
-        public()
-        .annotate(year=ExtractYear("date"))
-        .values("year")
-        .annotate(count=Count("id"))
-        .order_by(F("year").desc(nulls_last=True))
-    )
-    years, unknown = [], 0
-    for row in rows:
-        if row["year"] is None:
-            unknown += row["count"]
+    years, unknown = Counter(), 0
+    for date, precision, count in _date_groups(public()):
+        if date is None or precision == dates.UNKNOWN:
+            unknown += count
         else:
-            years.append((row["year"], row["count"]))
-    return years, unknown
+            years[date.year] += count
+    return sorted(years.items(), reverse=True), unknown
 
 
 def month_counts(year):
     """[(month, count)] of `year` in calendar order; month 0 counts documents dated only by the year."""
-    rows = (
-        public()
-        .filter(date__year=year)
-        .annotate(
-            month=Case(
-                When(date_precision=dates.YEAR, then=Value(0)),
-                default=ExtractMonth("date"),
-                output_field=IntegerField(),
-            )
-        )
-        .values("month")
-        .annotate(count=Count("id"))
-        .order_by("month")
-    )
-    return [(row["month"], row["count"]) for row in rows]
+    months = Counter()
+    for date, precision, count in _date_groups(public().filter(date__year=year)):
+        if precision != dates.UNKNOWN:
+            months[0 if precision == dates.YEAR else date.month] += count
+    return sorted(months.items())
 
 
 def archive_articles(year=None, month=None):
@@ -220,5 +213,7 @@ def archive_articles(year=None, month=None):
     if year is not None:
         articles = articles.filter(date__year=year)
     if month is not None:
-        articles = articles.filter(date__month=month, date_precision__in=[dates.DAY, dates.MONTH])
+        first = datetime.date(year, month, 1)
+        following = datetime.date(year + month // 12, month % 12 + 1, 1)
+        articles = articles.filter(date__gte=first, date__lt=following, date_precision__in=[dates.DAY, dates.MONTH])
     return chronological(as_list(articles))
