@@ -346,3 +346,28 @@ def test_robots_txt(client):
     assert response["Content-Type"].startswith("text/plain")
     text = response.content.decode()
     assert "Disallow: /admin/" in text and "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_partial_dates_in_lists(client):
+    make_article("月份文章", date=(2022, 9, 1), precision=dates.MONTH)
+    make_article("年份文章", date=(2021, 1, 1), precision=dates.YEAR)
+    make_article("无日期文章", date=None, precision=dates.UNKNOWN)
+    text = page_text(client.get("/columns/news/"))
+    assert "月份文章 2022年9月" in text and "年份文章 2021年" in text and "无日期文章 日期不详" in text
+
+
+def test_staff_preview_context_renders_a_draft(rf):
+    """The admin preview renders the public template with article_context(): drafts included."""
+    from django.template.loader import render_to_string
+
+    from documents.pages import article_context, article_queryset
+
+    draft = make_article("尚未发布的讲话", status=Article.Status.DRAFT)
+    html = render_to_string("documents/article_detail.html", article_context(article_queryset().get(pk=draft.pk)),
+                            request=rf.get("/"))
+    assert "尚未发布的讲话" in html and "当前位置" in html
+
+
+def test_pages_are_read_only(client):
+    assert client.post("/").status_code == 405
+    assert client.post(seed_speech().get_absolute_url()).status_code == 405
