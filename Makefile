@@ -46,8 +46,18 @@ serve: install
 	STATIC_MANIFEST=1 $(BIN)/gunicorn congress_site.wsgi:application --bind $(HOST):$(PORT) \
 		--workers $(WORKERS) --timeout 60 --graceful-timeout 20 --access-logfile - --error-logfile -
 
+# The browser tests drive Debian's Chromium: installed here with apt-get when missing.
 test: install-test
+	.ci/system-packages.sh chromium
 	$(BIN)/python -m pytest
+
+# Benchmarks print their figures; CORPUS is the test corpus folder (not part of the project).
+CORPUS ?= ../shared/corpus
+bench: sample
+	$(BIN)/python bench/import_bench.py $(CORPUS)
+	$(BIN)/python bench/search.py $(CORPUS)
+	$(BIN)/python bench/pages.py $(CORPUS)
+	$(BIN)/python bench/load.py $(CORPUS)
 
 clean:
 	rm -rf $(VENV) var

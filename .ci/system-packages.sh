@@ -1,14 +1,23 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests need, when they are missing:
-#   chromium    for the browser tests (Playwright drives Debian's Chromium; no browser download)
+#   chromium    for the browser tests (Playwright drives Debian's Chromium; no browser download),
+#               with a Chinese font so that screenshots show the text
 #   postgresql  for the second CI pass against a real PostgreSQL server
 # Usage: .ci/system-packages.sh chromium [postgresql]
 set -euo pipefail
 
-declare -A BINARY=([chromium]=/usr/bin/chromium [postgresql]=/usr/lib/postgresql)
+# A file each package installs, to tell whether it is there.
+declare -A MARKER=(
+  [chromium]=/usr/bin/chromium
+  [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+  [postgresql]=/usr/lib/postgresql
+)
+declare -A COMPANIONS=([chromium]=fonts-noto-cjk)
 missing=()
-for package in "$@"; do
-  [ -e "${BINARY[$package]:?unknown package $package}" ] || missing+=("$package")
+for requested in "$@"; do
+  for package in $requested ${COMPANIONS[$requested]:-}; do
+    [ -e "${MARKER[$package]:?unknown package $package}" ] || missing+=("$package")
+  done
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
