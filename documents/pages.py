@@ -86,6 +86,7 @@ def home():
     sections = [(column, by_column[column.id]) for column in navigation if column.id in by_column]
     return {
         "nav_columns": navigation,
+        "nav_current": "home",
         "notices_column": notices_column,
         "notices": notices,
         "pictures": pictures,
