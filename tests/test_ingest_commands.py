@@ -103,3 +103,21 @@ def test_exit_code_of_the_real_command(tmp_path):
     assert done.returncode == 1
     assert f"失败：{missing}：找不到这个文件或文件夹" in done.stderr.splitlines()
     assert "导入 0 篇，未变 0 篇，更新 0 篇，失败 1 篇" in done.stdout
+
+
+@pytest.mark.django_db
+def test_imported_documents_are_searchable_after_the_command(tmp_path):
+    """The real queue and index (each test has its own index folder): indexed once, at the end."""
+    from documents.models import IndexOperation
+    from documents.search.query import search
+
+    page = ROOT / "sample_data" / "portal_page_speech_2022-09-22.txt"
+    assert command(str(page), str(CORPUS))[0] == 0
+    assert IndexOperation.objects.count() == 0
+    assert [hit.title for hit in search("人大工作会议").hits] == ["在市委人大工作会议上的讲话"]
+    assert search("上海口岸服务条例").count == 1
+
+    draft = tmp_path / "draft.jsonl"
+    draft.write_text('{"title": "尚未发布的草稿", "body": "草稿正文", "source": "draft-1"}\n', encoding="utf-8")
+    assert command(str(draft), "--status", "draft")[0] == 0
+    assert search("尚未发布的草稿").count == 0
