@@ -53,7 +53,7 @@ def _read_docx(data):
         raise ImportProblem(f"Word 文件已损坏或不是 .docx 格式（{type(error).__name__}）") from None
     # Embedded images would arrive as data: URLs the sanitizer refuses; the original file keeps them.
     body = re.sub(r"<img\b[^>]*>", "", converted.value)
-    blocks = []  # (kind, text, end offset) of the leading headings and paragraphs
+    blocks = []  # (tag, text, start, end) of the leading headings and paragraphs
     position = 0
     while len(blocks) < 8 and (match := _LEADING_BLOCK.match(body, position)):
         text = fullwidth_punctuation(html.unescape(_TAG.sub("", match.group(2))).strip())
