@@ -86,12 +86,13 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(capsys):
 def test_export_command(tmp_path, index_runs):
     command(str(CORPUS))
     out = StringIO()
-    target = tmp_path / "backup.jsonl"
+    (tmp_path / "out").mkdir()
+    target = tmp_path / "out" / "backup.jsonl"
     call_command("export_documents", str(target), stdout=out)
     assert out.getvalue().strip() == f"已导出 7 篇文档到 {target}"
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert sorted(r["title"] for r in records) == sorted(Article.objects.values_list("title", flat=True))
-    assert [p.name for p in tmp_path.iterdir()] == ["backup.jsonl"]
+    assert [p.name for p in target.parent.iterdir()] == ["backup.jsonl"]  # no partial file left behind
 
 
 def test_exit_code_of_the_real_command(tmp_path):
