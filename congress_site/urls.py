@@ -1,11 +1,16 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+from documents import media
 
 admin.site.site_header = admin.site.site_title = "文档管理"
 admin.site.index_title = "网站内容管理"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    # Uploaded files with safe headers, in production too (WhiteNoise serves only the static files).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
     path("", include("documents.urls")),
 ]
 
