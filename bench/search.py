@@ -1,0 +1,219 @@
+"""Search benchmark: build time, query latency and recall of documents.search.query.search() on a corpus,
+side by side with SQL LIKE and SQLite FTS5 trigram on the same data.
+
+    .venv/bin/python bench/search.py [CORPUS_DIR_OR_JSONL ...] [--queries 200] [--seed 2022] [--procs 2]
+
+Default corpus: ../shared/corpus/. Everything happens in a temporary directory (database and index); nothing
+in var/ is touched. Prints figures; asserts nothing.
+"""
+
+import argparse
+import gzip
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
+def setup_django(workdir):
+    os.environ["VAR_DIR"] = str(workdir)
+    os.environ["SEARCH_INDEX_DIR"] = str(workdir / "whoosh_index")
+    os.environ.pop("DATABASE_URL", None)
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress_site.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def read_records(paths):
+    files = []
+    for path in map(Path, paths):
+        files += sorted(path.glob("*.jsonl*")) if path.is_dir() else [path]
+    for file in files:
+        opener = gzip.open if file.suffix == ".gz" else open
+        with opener(file, "rt", encoding="utf-8") as handle:
+            for line in handle:
+                if line.strip():
+                    yield json.loads(line)
+
+
+def load(records):
+    """Insert the records as published articles with bulk operations (signals off: the index is rebuilt)."""
+    from documents.dates import InvalidDate, parse_partial_date
+    from documents.models import Article, Column, Meeting, Speaker
+
+    columns = {c.name: c for c in Column.objects.all()}
+    default_column = columns.get("公文发布") or next(iter(columns.values()))
+    kinds = {label: value for value, label in Article.Kind.choices}
+    speakers, meetings, batch, count = {}, {}, [], 0
+    for record in records:
+        article = Article(
+            title=record["title"][:300], subtitle=(record.get("subtitle") or "")[:300],
+            column=columns.get(record.get("category") or "", default_column),
+            kind=kinds.get(record.get("kind"), Article.Kind.OTHER),
+            speaker_title=(record.get("speaker_title") or "")[:100], issuer=(record.get("issuer") or "")[:200],
+            doc_number=(record.get("doc_number") or "")[:100], status=Article.Status.PUBLISHED,
+        )
+        if record.get("speaker"):
+            name = record["speaker"]
+            if name not in speakers:
+                speakers[name] = Speaker.objects.get_or_create(name=name, organization="")[0]
+            article.speaker = speakers[name]
+        if record.get("meeting"):
+            name = record["meeting"][:200]
+            if name not in meetings:
+                meetings[name] = Meeting.objects.get_or_create(name=name)[0]
+            article.meeting = meetings[name]
+        try:
+            article.set_partial_date(parse_partial_date(record.get("date")))
+        except InvalidDate:
+            pass
+        article.set_plain_text_body(record.get("body") or "")
+        batch.append(article)
+        if len(batch) == 500:
+            Article.objects.bulk_create(batch)
+            count, batch = count + len(batch), []
+    Article.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def pick_queries(texts, n, seed):
+    """n random substrings of 2-8 Chinese characters taken from random documents."""
+    rng = random.Random(seed)
+    pks = sorted(texts)
+    queries = []
+    while len(queries) < n:
+        text = texts[rng.choice(pks)]
+        runs = HAN_RUN.findall(text)
+        if not runs:
+            continue
+        run = rng.choice(runs)
+        size = rng.randint(2, min(8, len(run)))
+        start = rng.randint(0, len(run) - size)
+        queries.append(run[start : start + size])
+    return queries
+
+
+def percentiles(samples):
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered) * 1000, p95 * 1000
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("corpus", nargs="*", default=[str(ROOT.parent / "shared" / "corpus")])
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--procs", type=int, default=2, help="processes for the index build")
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    setup_django(workdir)
+    from django.db import connection
+
+    from documents.models import Article
+    from documents.search.indexing import rebuild
+    from documents.search.query import search
+
+    started = time.perf_counter()
+    count = load(read_records(args.corpus))
+    print(f"corpus: {count} documents loaded into SQLite in {time.perf_counter() - started:.1f} s ({workdir})")
+
+    started = time.perf_counter()
+    indexed = rebuild(procs=args.procs)
+    build = time.perf_counter() - started
+    size = sum(f.stat().st_size for f in (workdir / "whoosh_index").iterdir()) / 1e6
+    print(f"index build: {indexed} documents in {build:.1f} s with {args.procs} process(es), {size:.0f} MB")
+
+    texts = dict(Article.objects.published().values_list("pk", "text"))
+    titles = dict(Article.objects.published().values_list("pk", "title"))
+    queries = pick_queries(texts, args.queries, args.seed)
+
+    def truth(q):
+        return {pk for pk, text in texts.items() if q in text or q in titles[pk]}
+
+    search("预热")  # opens the searcher and loads jieba once, as a running site has
+    rows = {}
+    for label, fmt in (("unquoted", "{}"), ("quoted", '"{}"')):
+        timings, found_total, truth_total, precise = [], 0, 0, 0
+        for q in queries:
+            expected = truth(q)
+            t = time.perf_counter()
+            first = search(fmt.format(q))
+            timings.append(time.perf_counter() - t)
+            # Recall needs every result, not the first page: a second call with 100 a page, outside the timing.
+            found, page = set(), 1
+            while True:
+                results = search(fmt.format(q), page=page, per_page=100)
+                found |= {hit.pk for hit in results.hits}
+                if page >= results.num_pages:
+                    break
+                page += 1
+            found_total += len(found & expected)
+            truth_total += len(expected)
+            precise += len(found & expected) == len(found)
+        rows[label] = (found_total / truth_total if truth_total else 1.0, *percentiles(timings), precise)
+
+    like_timings = []
+    with connection.cursor() as cursor:
+        for q in queries:
+            t = time.perf_counter()
+            cursor.execute(
+                "SELECT COUNT(*) FROM documents_article WHERE status='published' AND deleted_at IS NULL"
+                " AND (text LIKE %s OR title LIKE %s)", [f"%{q}%"] * 2)
+            cursor.fetchone()
+            cursor.execute(
+                "SELECT id, title FROM documents_article WHERE status='published' AND deleted_at IS NULL"
+                " AND (text LIKE %s OR title LIKE %s) ORDER BY date DESC LIMIT 20", [f"%{q}%"] * 2)
+            cursor.fetchall()
+            like_timings.append(time.perf_counter() - t)
+
+        started = time.perf_counter()
+        cursor.execute("CREATE VIRTUAL TABLE bench_fts USING fts5(title, text, tokenize='trigram')")
+        cursor.execute("INSERT INTO bench_fts(rowid, title, text) SELECT id, title, text FROM documents_article")
+        fts_build = time.perf_counter() - started
+        fts_timings, fts_found, fts_truth = [], 0, 0
+        for q in queries:
+            if len(q) < 3:
+                continue  # the trigram tokenizer cannot match fewer than 3 characters
+            t = time.perf_counter()
+            cursor.execute("SELECT COUNT(*) FROM bench_fts WHERE bench_fts MATCH %s", ['"' + q + '"'])
+            cursor.fetchone()
+            cursor.execute("SELECT rowid FROM bench_fts WHERE bench_fts MATCH %s ORDER BY rank LIMIT 20",
+                           ['"' + q + '"'])
+            cursor.fetchall()
+            fts_timings.append(time.perf_counter() - t)
+            cursor.execute("SELECT rowid FROM bench_fts WHERE bench_fts MATCH %s", ['"' + q + '"'])
+            got, expected = {r[0] for r in cursor.fetchall()}, truth(q)
+            fts_found, fts_truth = fts_found + len(got & expected), fts_truth + len(expected)
+
+    n = len(queries)
+    print(f"\n{n} queries (seed {args.seed}), 2-8 Chinese characters from the texts; ground truth: exact substring")
+    print(f"{'method':34} {'recall':>7} {'p50 ms':>8} {'p95 ms':>8}")
+    for label, (recall, p50, p95, precise) in rows.items():
+        print(f"{'search() ' + label + ', page 1+count+facets':34} {recall:7.3f} {p50:8.1f} {p95:8.1f}"
+              f"   (exact result set for {precise}/{n})")
+    print(f"{'SQL LIKE (count + page 1)':34} {1.0:7.3f} {percentiles(like_timings)[0]:8.1f} "
+          f"{percentiles(like_timings)[1]:8.1f}")
+    if fts_timings:
+        print(f"{'SQLite FTS5 trigram (>=3 chars)':34} {fts_found / max(1, fts_truth):7.3f} "
+              f"{percentiles(fts_timings)[0]:8.1f} {percentiles(fts_timings)[1]:8.1f}   "
+              f"(build {fts_build:.1f} s, {len(fts_timings)} queries)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,221 @@
+"""haystack engines for Chinese: Whoosh (the default) and Elasticsearch 7 (by settings, for a bigger city).
+
+The SearchIndex (documents/search_indexes.py) stays the one source of the schema; these subclasses only change
+how its fields are analysed and how the Whoosh index is written and read:
+
+- text fields get jieba words (analysis.WordsField), `NgramField`s get character bigrams (analysis.BigramField),
+  facet fields become untokenised sortable IDs, and big text is not stored (the database has it);
+- writes take a file lock beside the index with bounded waiting and raise instead of retrying forever (haystack's
+  AsyncWriter) or swallowing a LockError (haystack's remove());
+- readers never create or modify the index: a missing or broken index raises IndexUnavailable;
+- haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours.
+"""
+
+import fcntl
+import functools
+import os
+import threading
+import time
+import contextlib
+from contextlib import contextmanager
+
+from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
+from haystack.constants import ID
+from haystack.exceptions import SkipDocument
+from haystack.utils import get_identifier
+from whoosh import index as whoosh_index
+from whoosh.fields import BOOLEAN, DATETIME, ID as WHOOSH_ID, KEYWORD, NUMERIC
+
+from .analysis import BigramField, WordsField
+
+
+class IndexUnavailable(Exception):
+    """The index directory is missing, empty or unreadable: it must be rebuilt."""
+
+
+class IndexBusy(Exception):
+    """Another process held the index writer lock for longer than we are willing to wait."""
+
+
+LOCK_TIMEOUT = 60.0
+
+
+def lock_path(index_path):
+    return os.path.normpath(str(index_path)) + ".lock"
+
+
+@contextmanager
+def index_lock(index_path, timeout=LOCK_TIMEOUT):
+    """One writer at a time, across processes: an flock on a file beside the index directory (not inside it,
+    so it survives a rebuild swapping the directory). timeout=0 means try once."""
+    path = lock_path(index_path)
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
+    with open(path, "a") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise IndexBusy(f"search index {index_path} is locked by another writer") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+class ChineseWhooshSearchBackend(WhooshSearchBackend):
+    def __init__(self, connection_alias, **connection_options):
+        super().__init__(connection_alias, **connection_options)
+        self._local = threading.local()
+
+    # --- schema -------------------------------------------------------------------------------------------
+    def build_schema(self, fields):
+        content_field_name, schema = super().build_schema(fields)
+        for field_class in fields.values():
+            name = field_class.index_fieldname
+            schema.remove(name)
+            schema.add(name, self.whoosh_field(field_class))
+        return content_field_name, schema
+
+    @staticmethod
+    def whoosh_field(field_class):
+        kind, stored, boost = field_class.field_type, field_class.stored, field_class.boost
+        if kind in ("ngram", "edge_ngram"):
+            return BigramField(stored=stored, field_boost=boost)
+        if kind in ("date", "datetime"):
+            return DATETIME(stored=stored, sortable=True)
+        if kind in ("integer", "float"):
+            return NUMERIC(numtype=int if kind == "integer" else float, stored=stored, sortable=True)
+        if kind == "boolean":
+            return BOOLEAN(stored=stored)
+        if field_class.is_multivalued:
+            return KEYWORD(stored=stored, commas=True, scorable=True)
+        if hasattr(field_class, "facet_for") or not field_class.indexed:
+            # Facets and filters: the exact value, with a column for fast counting and sorting.
+            return WHOOSH_ID(stored=stored, sortable=True)
+        return WordsField(stored=stored, field_boost=boost)
+
+    # --- writing ------------------------------------------------------------------------------------------
+    def index_exists(self):
+        try:
+            return whoosh_index.exists_in(self.path)
+        except Exception:
+            return False
+
+    @contextmanager
+    def writer(self, timeout=LOCK_TIMEOUT, locked=False):
+        """A Whoosh writer under the project's index lock (pass locked=True when the caller holds it already);
+        commits on success, cancels on error."""
+        with contextlib.ExitStack() as stack:
+            if not locked:
+                stack.enter_context(index_lock(self.path, timeout))
+            self.setup()  # (re)creates an empty index if the directory is gone: only writers do this
+            writer = self.index.writer()
+            try:
+                yield writer
+            except BaseException:
+                writer.cancel()
+                raise
+            writer.commit()
+
+    def prepare(self, index, obj):
+        """The Whoosh document of one object, or None when the SearchIndex skips it."""
+        try:
+            doc = index.full_prepare(obj)
+        except SkipDocument:
+            return None
+        doc.pop("boost", None)
+        return {key: self._from_python(value) for key, value in doc.items()}
+
+    def update(self, index, iterable, commit=True):
+        with self.writer() as writer:
+            for obj in iterable:
+                doc = self.prepare(index, obj)
+                if doc is not None:
+                    writer.update_document(**doc)
+
+    def remove(self, obj_or_string, commit=True):
+        with self.writer() as writer:
+            writer.delete_by_term(ID, get_identifier(obj_or_string))
+
+    # --- reading ------------------------------------------------------------------------------------------
+    def searcher(self):
+        """A Whoosh searcher on the current index, reused across requests of this thread (opening one reads
+        every segment's metadata). Never creates anything on disk."""
+        searcher = getattr(self._local, "searcher", None)
+        try:
+            if searcher is not None:
+                fresh = searcher.refresh()
+                if fresh is not searcher:
+                    searcher.close()
+            else:
+                if not whoosh_index.exists_in(self.path):
+                    raise IndexUnavailable(self.path)
+                fresh = whoosh_index.open_dir(self.path).searcher()
+        except IndexUnavailable:
+            self._local.searcher = None
+            raise
+        except Exception as exc:  # a missing segment file, a truncated TOC, a stale handle after a swap ...
+            self._local.searcher = None
+            if searcher is not None and whoosh_index.exists_in(self.path):
+                return self.searcher()  # the directory was swapped under us: open the new one once
+            raise IndexUnavailable(self.path) from exc
+        self._local.searcher = fresh
+        return fresh
+
+    def close_searcher(self):
+        searcher = getattr(self._local, "searcher", None)
+        if searcher is not None:
+            searcher.close()
+        self._local.searcher = None
+
+    def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
+        """haystack's result building, with a highlighter that understands Chinese."""
+        results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
+        if highlight:
+            from .highlight import Highlighter
+
+            highlighter = Highlighter.from_query(query_string)
+            for result in results["results"]:
+                text = getattr(result.object, "text", "") if result.object is not None else ""
+                result.highlighted = {self.content_field_name: [highlighter.snippet(text)]}
+        return results
+
+
+class ChineseWhooshEngine(WhooshEngine):
+    backend = ChineseWhooshSearchBackend
+
+
+@functools.cache
+def _elasticsearch_engine():
+    """The Elasticsearch 7 engine with Chinese analysers: words -> IK (or smartcn), n-gram fields -> `cjk`
+    bigrams. Defined lazily because the elasticsearch client is an optional dependency."""
+    from django.conf import settings
+    from haystack.backends.elasticsearch7_backend import (
+        Elasticsearch7SearchBackend,
+        Elasticsearch7SearchEngine,
+    )
+
+    words = getattr(settings, "SEARCH_ES_ANALYZER", "ik_max_word")
+
+    class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
+        DEFAULT_FIELD_MAPPING = {"type": "text", "analyzer": words}
+        FIELD_MAPPINGS = {
+            **Elasticsearch7SearchBackend.FIELD_MAPPINGS,
+            "ngram": {"type": "text", "analyzer": "cjk"},
+            "edge_ngram": {"type": "text", "analyzer": "cjk"},
+        }
+
+    class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
+        backend = ChineseElasticsearchBackend
+
+    return ChineseElasticsearchEngine
+
+
+def __getattr__(name):
+    if name == "ChineseElasticsearchEngine":
+        return _elasticsearch_engine()
+    raise AttributeError(name)

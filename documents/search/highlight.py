@@ -1,0 +1,72 @@
+"""Snippets around the first match, with <em> around the matched characters; everything else HTML-escaped.
+
+Matching mirrors the index's normalisation: Latin letters match in either case and in full-width form
+(the index folds both), Chinese characters match themselves.
+"""
+
+import re
+
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .analysis import RUN, normalize
+
+SNIPPET_CHARS = 160
+BEFORE_MATCH = 40
+_SPACES = re.compile(r"\s+")
+
+
+def _char_pattern(char):
+    if char.isascii() and char.isalnum():
+        variants = {char.lower(), char.upper()}
+        variants |= {chr(ord(v) + 0xFEE0) for v in variants}  # full-width forms
+        return "[" + "".join(sorted(variants)) + "]"
+    return re.escape(char)
+
+
+def _pattern(terms):
+    terms = sorted({t for t in terms if t}, key=len, reverse=True)
+    if not terms:
+        return None
+    return re.compile("|".join("".join(_char_pattern(c) for c in term) for term in terms))
+
+
+class Highlighter:
+    def __init__(self, primary, secondary=()):
+        """primary: the strings searched verbatim (their first match centres the snippet);
+        secondary: single words of unquoted queries, used when no verbatim match is in the text."""
+        self.primary = _pattern(primary)
+        self.all = _pattern(list(primary) + list(secondary))
+
+    @classmethod
+    def from_query(cls, query_string):
+        return cls(RUN.findall(normalize(query_string)))
+
+    def _mark(self, text):
+        if self.all is None:
+            return escape(text)
+        out, last = [], 0
+        for match in self.all.finditer(text):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<em>{escape(match.group())}</em>")
+            last = match.end()
+        out.append(escape(text[last:]))
+        return "".join(out)
+
+    def highlight(self, text):
+        """The whole (short) text, marked: for titles."""
+        return mark_safe(self._mark(text or ""))
+
+    def snippet(self, text, length=SNIPPET_CHARS):
+        text = text or ""
+        match = None
+        for pattern in (self.primary, self.all):
+            if pattern is not None:
+                match = pattern.search(text)
+                if match:
+                    break
+        start = max(0, match.start() - BEFORE_MATCH) if match else 0
+        end = min(len(text), start + length)
+        window = _SPACES.sub(" ", text[start:end]).strip()
+        marked = self._mark(window)
+        return mark_safe(("…" if start > 0 else "") + marked + ("…" if end < len(text) else ""))

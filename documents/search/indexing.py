@@ -1,0 +1,102 @@
+"""Writing the Whoosh index: documents in batches, full rebuilds into a fresh directory swapped into place,
+and the consistency check. All writes hold the index lock (backend.index_lock): one writer at a time."""
+
+import os
+import shutil
+
+from haystack import connections
+from haystack.constants import DJANGO_ID, ID
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+
+from ..models import Article, IndexOperation
+from .backend import LOCK_TIMEOUT, IndexUnavailable, index_lock
+
+IDENTIFIER = "documents.article.{}"
+BUILD_MEMORY_MB = 1024  # per writer process; the whole corpus needs about 700 MB in each of two
+
+
+def get_backend(using="default"):
+    return connections[using].get_backend()
+
+
+def get_search_index(using="default"):
+    return connections[using].get_unified_index().get_index(Article)
+
+
+def index_documents(backend, writer, article_ids, using="default"):
+    """Bring the given articles' documents up to date: published ones (re)indexed, the others removed."""
+    search_index = get_search_index(using)
+    ids = sorted(set(article_ids))
+    published = {article.pk: article for article in search_index.index_queryset(using).filter(pk__in=ids)}
+    for article_id in ids:
+        article = published.get(article_id)
+        doc = backend.prepare(search_index, article) if article is not None else None
+        if doc is not None:
+            writer.update_document(**doc)
+        else:
+            writer.delete_by_term(ID, IDENTIFIER.format(article_id))
+
+
+def rebuild(*, procs=1, using="default", lock_timeout=LOCK_TIMEOUT, progress=None):
+    """Build a complete index in a sibling directory, then swap it in: search stays up meanwhile.
+    Returns the number of documents indexed. Queue entries seen before the build are covered by it."""
+    backend = get_backend(using)
+    search_index = get_search_index(using)
+    path = os.path.normpath(backend.path)
+    with index_lock(path, lock_timeout):
+        covered = list(IndexOperation.objects.values_list("id", flat=True))
+        backend.setup_complete = False
+        _, schema = backend.build_schema(connections[using].get_unified_index().all_searchfields())
+        building = path + ".building"
+        shutil.rmtree(building, ignore_errors=True)
+        os.makedirs(building)
+        ix = whoosh_index.create_in(building, schema)
+        # Postings stay in memory (no sorted runs pickled to disk), and blocks are not zlib-compressed: the
+        # build is a third faster and reading postings at query time cheaper, for an index 40 % larger.
+        options = {"limitmb": BUILD_MEMORY_MB, "codec": W3Codec(compression=0)}
+        if procs > 1:
+            options.update(procs=procs, multisegment=True)
+        writer = ix.writer(**options)
+        count = 0
+        try:
+            for article in search_index.index_queryset(using).iterator(chunk_size=200):
+                doc = backend.prepare(search_index, article)
+                if doc is not None:
+                    writer.add_document(**doc)
+                    count += 1
+                    if progress and count % 500 == 0:
+                        progress(count)
+        except BaseException:
+            writer.cancel()
+            shutil.rmtree(building, ignore_errors=True)
+            raise
+        writer.commit()
+        _swap(building, path)
+        backend.setup_complete = False
+        IndexOperation.objects.filter(id__in=covered).delete()
+    return count
+
+
+def _swap(new, path):
+    old = path + ".old"
+    shutil.rmtree(old, ignore_errors=True)
+    if os.path.exists(path):
+        os.rename(path, old)
+    os.rename(new, path)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def indexed_ids(backend):
+    """Article ids of the live documents in the index (raises IndexUnavailable)."""
+    return {int(fields[DJANGO_ID]) for fields in backend.searcher().all_stored_fields()}
+
+
+def check(using="default"):
+    """(missing, extra): published article ids absent from the index, and indexed ids that should not be."""
+    backend = get_backend(using)
+    if not backend.index_exists():
+        raise IndexUnavailable(backend.path)
+    in_index = indexed_ids(backend)
+    published = set(get_search_index(using).index_queryset(using).values_list("pk", flat=True))
+    return sorted(published - in_index), sorted(in_index - published)

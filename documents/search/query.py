@@ -1,0 +1,388 @@
+"""search(): parse what a reader typed, run it, and return a page of highlighted results with facet counts.
+
+Query language (forgiving: any input is a valid query):
+  人大 监督          every word must be found (AND); each word is found wherever its characters occur (as LIKE)
+  "人大常委会"        quoted: exactly the documents containing that string
+  -草案              excludes documents containing 草案
+  立法 OR 监督        either (OR binds the neighbouring words: 人大 立法 OR 监督 = 人大 AND (立法 OR 监督))
+Operators alone, field syntax (title:), unbalanced quotes and stray symbols are plain text.
+
+Ranking tiers, then BM25 on the jieba words inside a tier: the full 文号 > the string in the title > the string
+in the body > documents that only contain its words.
+
+With the project's Whoosh engine the query goes straight to Whoosh through the backend's reused searcher (the
+haystack SearchQuerySet path costs 100-300 ms a query on this corpus); any other engine (Elasticsearch) goes
+through haystack's SearchQuerySet with the same parsing.
+"""
+
+import datetime
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from haystack.constants import DJANGO_ID
+from whoosh import query as wq
+from whoosh.sorting import Count, FieldFacet, TranslateFacet
+
+from ..models import Article, Column, Speaker
+from . import analysis
+from .backend import ChineseWhooshSearchBackend, IndexUnavailable
+from .highlight import Highlighter
+from .indexing import get_backend
+from .phrase import BigramPhrase
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+MAX_QUERY_CHARS = 100
+MAX_CLAUSES = 12
+FACETS = ("column", "kind", "year", "speaker")
+SORTS = ("relevance", "newest", "oldest")
+
+# Tier scores: far above any BM25 score of the words, so tiers never mix.
+DOC_NUMBER_SCORE = 1_000_000.0
+TITLE_SCORE = 10_000.0
+BODY_SCORE = 1_000.0
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
+_TOKEN = re.compile(r'(?P<neg>[-－])?"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+_OR = {"or", "|", "||"}
+_AND = {"and", "&", "&&", "+"}
+
+
+@dataclass
+class Clause:
+    text: str  # as typed (cleaned)
+    phrase: bool = False
+    negated: bool = False
+
+    @property
+    def runs(self):
+        return analysis.runs(self.text)
+
+    @property
+    def words(self):
+        return list(analysis.words(self.text))
+
+
+@dataclass
+class ParsedQuery:
+    groups: list  # AND of groups; each group is an OR of positive clauses
+    excluded: list  # negated clauses
+    messages: list = field(default_factory=list)
+    cleaned: str = ""
+
+    @property
+    def positive(self):
+        return [clause for group in self.groups for clause in group]
+
+    def highlighter(self):
+        primary = [run for clause in self.positive for run in clause.runs]
+        secondary = [word for clause in self.positive if not clause.phrase for word in clause.words]
+        return Highlighter(primary, secondary)
+
+
+def clean_text(value):
+    """Drop control and format characters (NUL included), fold compatibility forms, trim."""
+    value = unicodedata.normalize("NFKC", value or "")
+    return "".join(c for c in value if unicodedata.category(c)[0] != "C" or c in " \t\n").strip()
+
+
+def parse_query(raw):
+    text = clean_text(raw).translate(_QUOTES)
+    messages = []
+    if len(text) > MAX_QUERY_CHARS:
+        text = text[:MAX_QUERY_CHARS]
+        messages.append(f"搜索词太长，只按前 {MAX_QUERY_CHARS} 个字搜索。")
+    groups, excluded, pending_or = [], [], False
+    for match in _TOKEN.finditer(text):
+        if match.group("phrase") is not None:
+            clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")))
+        else:
+            word = match.group("word")
+            if word.lower() in _OR:
+                pending_or = bool(groups)
+                continue
+            if word.lower() in _AND:
+                continue
+            negated = word[0] in "-－" and len(word) > 1
+            clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated)
+        if not clause.runs:
+            continue  # nothing searchable: symbols, emoji, a lone operator
+        if len(groups) + len(excluded) >= MAX_CLAUSES:
+            messages.append(f"搜索词太多，只用了前 {MAX_CLAUSES} 个。")
+            break
+        if clause.negated:
+            excluded.append(clause)
+        elif pending_or:
+            groups[-1].append(clause)
+        else:
+            groups.append([clause])
+        pending_or = False
+    return ParsedQuery(groups, excluded, messages, text)
+
+
+def doc_number_key(text):
+    from ..search_indexes import doc_number_key as key
+
+    return key(text)
+
+
+# --- results --------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    pk: int
+    title: str
+    title_html: str
+    url: str
+    date: str
+    speaker: str
+    column: str
+    snippet: str
+
+    def as_json(self):
+        return {
+            "title": self.title, "url": self.url, "date": self.date, "speaker": self.speaker,
+            "column": self.column, "snippet": str(self.snippet),
+        }
+
+
+@dataclass
+class SearchResults:
+    query: str = ""
+    count: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+    hits: list = field(default_factory=list)
+    facets: dict = field(default_factory=dict)  # name -> [(value, label, count)]
+    messages: list = field(default_factory=list)
+    unavailable: bool = False  # the index is missing or broken: being rebuilt
+
+    @property
+    def num_pages(self):
+        return max(1, math.ceil(self.count / self.per_page))
+
+
+@dataclass
+class Filters:
+    column: str = ""
+    kind: str = ""
+    speaker: str = ""
+    meeting: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def __bool__(self):
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, using="default"):
+    """One page of results. Invalid parameters raise ValueError (the view validates them first)."""
+    filters = filters or Filters()
+    if sort not in SORTS:
+        raise ValueError(f"unknown sort {sort!r}")
+    if not (1 <= per_page <= MAX_PER_PAGE) or page < 1:
+        raise ValueError("page out of range")
+    parsed = parse_query(q)
+    results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages))
+    if not parsed.groups:
+        if parsed.excluded:
+            results.messages.append("请至少输入一个要查找的词（“-”只用来排除）。")
+            return results
+        if parsed.cleaned and not filters:
+            results.messages.append("搜索词里没有可以查找的文字或数字。")
+            return results
+        if not filters:
+            return results  # the empty search page
+    backend = get_backend(using)
+    try:
+        if isinstance(backend, ChineseWhooshSearchBackend):
+            ids, results.count, raw_facets = _run_whoosh(backend, parsed, filters, sort, page, per_page)
+        else:
+            ids, results.count, raw_facets = _run_haystack(using, parsed, filters, sort, page, per_page)
+    except IndexUnavailable:
+        results.unavailable = True
+        results.messages.append("索引正在重建，请稍后再搜索。")
+        return results
+    if page > results.num_pages:
+        results.messages.append(f"没有第 {page} 页，结果共 {results.num_pages} 页。")
+    results.hits = _hits(ids, parsed.highlighter())
+    results.facets = _facet_labels(raw_facets)
+    return results
+
+
+# --- Whoosh ---------------------------------------------------------------------------------------------------
+
+
+def _string_query(fieldname, clause, score=1.0):
+    """Documents whose field contains the clause's string (each run of it: punctuation splits runs), all with
+    the same score: a phrase over the bigrams of each run."""
+    parts = []
+    for run in clause.runs:
+        if len(run) == 1:
+            parts.append(wq.Prefix(fieldname, run))  # the character starts a bigram or ends a run
+        else:
+            parts.append(BigramPhrase(fieldname, analysis.run_terms(run), score))
+    if len(parts) == 1 and isinstance(parts[0], BigramPhrase):
+        return parts[0]
+    return wq.ConstantScoreQuery(parts[0] if len(parts) == 1 else wq.And(parts), score)
+
+
+def _words_query(clause):
+    words = clause.words
+    if not words:
+        return None
+    return wq.Or([wq.And([wq.Term(name, w) for w in words]) for name in ("title", "text")])
+
+
+def _clause_query(clause):
+    options = [_string_query("title_bigrams", clause, TITLE_SCORE), _string_query("text_bigrams", clause, BODY_SCORE)]
+    if not clause.phrase:
+        words = _words_query(clause)
+        if words is not None:
+            options.append(words)
+    return wq.Or(options)
+
+
+def whoosh_query(parsed):
+    if not parsed.groups:
+        return wq.Every()
+    ands = [wq.Or([_clause_query(c) for c in group]) if len(group) > 1 else _clause_query(group[0])
+            for group in parsed.groups]
+    query = ands[0] if len(ands) == 1 else wq.And(ands)
+    key = doc_number_key(parsed.cleaned)
+    if len(key) >= 4:
+        query = wq.Or([wq.ConstantScoreQuery(wq.Term("doc_number", key), DOC_NUMBER_SCORE), query])
+    return query
+
+
+def exclusion_query(parsed):
+    """Documents to leave out (-词), as a mask: Whoosh's AndNotMatcher misses a first positive document that
+    sorts after a negative one."""
+    if not parsed.excluded:
+        return None
+    return wq.Or([_string_query(name, c) for c in parsed.excluded for name in ("title_bigrams", "text_bigrams")])
+
+
+def _whoosh_filter(filters):
+    terms = [wq.Term(name, getattr(filters, name)) for name in ("column", "kind", "speaker", "meeting")
+             if getattr(filters, name)]
+    if filters.date_from or filters.date_to:
+        start = datetime.datetime.combine(filters.date_from, datetime.time.min) if filters.date_from else None
+        end = datetime.datetime.combine(filters.date_to, datetime.time.max) if filters.date_to else None
+        terms.append(wq.DateRange("date", start, end))
+    return wq.And(terms) if terms else None
+
+
+_UNDATED = 2**63 - 1  # whoosh.fields.NUMERIC's default for a missing 64-bit sortable value
+
+
+def _undated_last(value):
+    return -1 if value >= _UNDATED else value
+
+
+def _run_whoosh(backend, parsed, filters, sort, page, per_page):
+    searcher = backend.searcher()
+    options = {
+        "filter": _whoosh_filter(filters),
+        "mask": exclusion_query(parsed),
+        "groupedby": {name: FieldFacet(name, maptype=Count) for name in FACETS},
+    }
+    if sort != "relevance" or not parsed.groups:
+        newest = sort != "oldest"
+        # Undated documents carry the column's maximum: last when oldest first, mapped below 0 for newest.
+        options["sortedby"] = TranslateFacet(_undated_last, FieldFacet("date")) if newest else FieldFacet("date")
+        options["reverse"] = newest
+    page_results = searcher.search_page(whoosh_query(parsed), page, pagelen=per_page, **options)
+    results = page_results.results
+    ids = [int(fields[DJANGO_ID]) for fields in page_results] if page_results.pagenum == page else []
+    facets = {name: results.groups(name) for name in FACETS}
+    return ids, len(results), facets
+
+
+# --- haystack (Elasticsearch) ----------------------------------------------------------------------------------
+
+
+def _run_haystack(using, parsed, filters, sort, page, per_page):
+    from functools import reduce
+    from operator import or_
+
+    from haystack.inputs import AutoQuery, Exact
+    from haystack.query import SQ, SearchQuerySet
+
+    sqs = SearchQuerySet(using=using).models(Article)
+    for group in parsed.groups:
+        options = []
+        for clause in group:
+            text = " ".join(clause.runs)
+            options += [SQ(title_bigrams=Exact(text)), SQ(text_bigrams=Exact(text))]
+            if not clause.phrase:
+                options.append(SQ(content=AutoQuery(" ".join(clause.words))))
+        sqs = sqs.filter(reduce(or_, options))
+    for clause in parsed.excluded:
+        text = " ".join(clause.runs)
+        sqs = sqs.exclude(SQ(title_bigrams=Exact(text)) | SQ(text_bigrams=Exact(text)))
+    for name in ("column", "kind", "speaker", "meeting"):
+        if getattr(filters, name):
+            sqs = sqs.filter(**{name: Exact(getattr(filters, name))})
+    if filters.date_from:
+        sqs = sqs.filter(date__gte=filters.date_from)
+    if filters.date_to:
+        sqs = sqs.filter(date__lte=filters.date_to)
+    if sort != "relevance" or not parsed.groups:
+        sqs = sqs.order_by("date" if sort == "oldest" else "-date")
+    for name in FACETS:
+        sqs = sqs.facet(name)
+    start = (page - 1) * per_page
+    ids = [int(result.pk) for result in sqs[start : start + per_page]]
+    counts = sqs.facet_counts().get("fields", {})
+    return ids, sqs.count(), {name: dict(counts.get(name, [])) for name in FACETS}
+
+
+# --- presentation ------------------------------------------------------------------------------------------------
+
+
+def _hits(ids, highlighter):
+    """The page's articles from the database, in result order; only published ones (a stale index never
+    shows a draft)."""
+    if not ids:
+        return []
+    articles = Article.objects.published().filter(pk__in=ids).select_related("column", "speaker")
+    by_pk = {a.pk: a for a in articles.defer("body", "amendments")}
+    hits = []
+    for pk in ids:
+        article = by_pk.get(pk)
+        if article is None:
+            continue
+        hits.append(Hit(
+            pk=pk,
+            title=article.title,
+            title_html=highlighter.highlight(article.title),
+            url=article.get_absolute_url(),
+            date=article.date_display,
+            speaker=article.speaker.name if article.speaker_id else "",
+            column=article.column.name,
+            snippet=highlighter.snippet(article.text),
+        ))
+    return hits
+
+
+def _facet_labels(raw):
+    """{name: [(value, label, count)]}, largest counts first; one query each for column and speaker names."""
+    def top(name, limit=None):
+        items = sorted(((v, n) for v, n in (raw.get(name) or {}).items() if v and n), key=lambda i: (-i[1], i[0]))
+        return items[:limit] if limit else items
+
+    columns, speakers = top("column"), top("speaker", 20)
+    column_names = dict(Column.objects.filter(slug__in=[v for v, _ in columns]).values_list("slug", "name"))
+    speaker_names = dict(Speaker.objects.filter(slug__in=[v for v, _ in speakers]).values_list("slug", "name"))
+    kinds = dict(Article.Kind.choices)
+    years = sorted(top("year"), key=lambda i: i[0], reverse=True)
+    return {
+        "column": [(v, column_names.get(v, v), n) for v, n in columns],
+        "kind": [(v, kinds.get(v, v), n) for v, n in top("kind")],
+        "year": [(v, f"{v}年", n) for v, n in years],
+        "speaker": [(v, speaker_names.get(v, v), n) for v, n in speakers],
+    }

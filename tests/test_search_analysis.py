@@ -1,0 +1,81 @@
+"""The analysis behind the index: jieba words with consecutive positions, bigrams, normalisation."""
+
+from whoosh.fields import ID, Schema
+from whoosh.filedb.filestore import RamStorage
+from whoosh.query import Phrase
+
+from documents.search import analysis
+from documents.search.phrase import BigramPhrase
+from documents.search_indexes import doc_number_key
+
+
+def tokens(analyzer, text):
+    return [(t.text, t.pos) for t in analyzer(text, positions=True)]
+
+
+def test_word_positions_are_consecutive_token_numbers_not_character_offsets():
+    result = tokens(analysis.ChineseWordAnalyzer(), "平顶山市人大常委会召开第十次会议，审议监督工作报告。")
+    assert [pos for _, pos in result] == list(range(len(result)))
+    assert len(result) > 4
+    assert "，" not in [text for text, _ in result]
+
+
+def test_mixed_chinese_latin_digits_are_normalised():
+    words = list(analysis.words("2022年ＧＤＰ增长 Google〔2017〕47号"))
+    assert "2022" in words and "年" in words
+    assert "gdp" in words and "google" in words  # full-width folded, lower case
+    assert "2017" in words and "47" in words
+    assert analysis.runs("〔2017〕47号 ＧＤＰ") == ["2017", "47号", "gdp"]
+
+
+def test_bigrams_cover_each_run_with_its_last_character_alone():
+    positions = analysis.bigram_positions("人民代表，法。GDP")
+    assert positions == {
+        "人民": [0], "民代": [1], "代表": [2], "表": [3],  # the run 人民代表
+        "法": [4],  # a run of one character
+        "gd": [5], "dp": [6], "p": [7],
+    }
+    assert analysis.run_terms("常务委员会") == ["常务", "务委", "委员", "员会"]
+    assert analysis.run_terms("法") == ["法"]
+
+
+def _ram_index(**texts):
+    schema = Schema(id=ID(stored=True, unique=True), words=analysis.WordsField(), bigrams=analysis.BigramField())
+    ix = RamStorage().create_index(schema)
+    with ix.writer() as writer:
+        for key, text in texts.items():
+            writer.add_document(id=key, words=text, bigrams=text)
+    return ix
+
+
+def _ids(ix, query):
+    with ix.searcher() as searcher:
+        return {hit["id"] for hit in searcher.search(query, limit=None)}
+
+
+def test_word_phrase_queries_match_only_adjacent_words():
+    ix = _ram_index(a="市人大常委会召开全体会议", b="全体会议召开了", c="召开了全体会议")
+    words = [t.text for t in analysis.ChineseWordAnalyzer()("召开全体会议")]
+    assert words == ["召开", "全体会议"]
+    assert _ids(ix, Phrase("words", words)) == {"a"}
+
+
+def test_bigram_phrase_finds_a_substring_jieba_does_not_cut_out():
+    ix = _ram_index(
+        a="全国人民代表大会常务委员会",  # jieba keeps 常务委员会 inside a longer word here
+        b="常务，委员会",  # the same characters across punctuation: not the string
+        c="委员会常务",
+    )
+    terms = analysis.run_terms("务委员")
+    assert _ids(ix, BigramPhrase("bigrams", terms)) == {"a"}
+    assert _ids(ix, Phrase("bigrams", terms)) == {"a"}  # Whoosh's own phrase agrees
+
+
+def test_bigram_phrase_with_repeated_bigrams():
+    ix = _ram_index(a="哈哈哈大笑", b="哈哈大笑哈")
+    assert _ids(ix, BigramPhrase("bigrams", analysis.run_terms("哈哈哈"))) == {"a"}
+
+
+def test_doc_number_key_ignores_brackets_and_width():
+    assert doc_number_key("平政〔2017〕47号") == doc_number_key("平政[2017]47号") == doc_number_key("平政 ２０１７ 47 号")
+    assert doc_number_key("平政〔2017〕47号") != doc_number_key("平政〔2017〕48号")
