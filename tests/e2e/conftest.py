@@ -5,6 +5,7 @@ package through .ci/system-packages.sh). Without it these tests fail; they never
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -29,8 +30,15 @@ document.addEventListener("securitypolicyviolation", function (e) {
 """
 
 
-@pytest.fixture(scope="package")
-def browser():
+@pytest.fixture
+def browser(site_data, live_server):
+    """Chromium, started for each test once its data are in place.
+
+    While Playwright's sync API is open it keeps an asyncio loop marked as running in this thread; Django then
+    refuses ORM calls here and would give this thread a different database connection than the test's (which
+    also breaks the restoring of migration data between transactional tests). So the data are set up before the
+    browser starts, and the tests make their few ORM calls through `orm()`, in a thread of its own.
+    """
     if not CHROMIUM.exists():
         pytest.fail(
             f"Chromium is missing ({CHROMIUM}): the browser tests need Debian's chromium package. "
@@ -39,15 +47,32 @@ def browser():
         )
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an asyncio loop marked as running in this thread while it is open, so Django
-    # would refuse the tests' own ORM calls (SynchronousOnlyOperation). The calls are plain blocking ones made
-    # between browser steps, never from inside the loop: allow them, for this package only.
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield chromium
-            chromium.close()
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def orm(function, *args, **kwargs):
+    """Run `function` (database work) in a thread without an event loop; return its result or raise its error."""
+    from django.db import connections
+
+    outcome = {}
+
+    def work():
+        try:
+            outcome["value"] = function(*args, **kwargs)
+        except BaseException as error:  # re-raised in the test's thread
+            outcome["error"] = error
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 class ConsoleWatch:
@@ -57,8 +82,14 @@ class ConsoleWatch:
         self.errors = []
 
     def watch(self, page):
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(f"{page.url}: {msg.text}"))
+        page.on("console", lambda msg: self.console(page, msg))
         page.on("pageerror", lambda error: self.errors.append(f"{page.url}: {error}"))
+
+    def console(self, page, msg):
+        source = msg.location.get("url", "")
+        # The browser asks every site for /favicon.ico on its own; the site has none, and no page refers to one.
+        if msg.type == "error" and not source.endswith("/favicon.ico"):
+            self.errors.append(f"{page.url}: {msg.text} ({source})")
 
 
 @pytest.fixture
@@ -92,7 +123,7 @@ def page(new_page):
 
 
 @pytest.fixture
-def site_data(transactional_db):
+def site_data(transactional_db, django_db_serialized_rollback):
     """The seed portal page and the 40 sample documents (two columns, many years, several speakers), published
     through the importer, and a search index holding them (in this test's own folder)."""
     from documents.ingest.importer import import_paths
