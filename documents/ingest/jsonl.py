@@ -124,6 +124,9 @@ def record_to_data(record):
     if pinned is not None and not isinstance(pinned, bool):
         raise ImportProblem("字段 pinned 应为 true 或 false")
     source = _text(record, "source")
+    cover_image, cover_alt = record.get("cover_image"), record.get("cover_alt")
+    if not isinstance(cover_image, (str, type(None))) or not isinstance(cover_alt, (str, type(None))):
+        raise ImportProblem("字段 cover_image、cover_alt 应为文字")
     return DocumentData(
         title=title.strip(),
         subtitle=_text(record, "subtitle"),
@@ -142,7 +145,21 @@ def record_to_data(record):
         import_key=key or (source_key(source) if source else None),
         status=_STATUSES[status] if status is not None else None,
         pinned=pinned,
+        media_attachments=_media_attachments(record.get("attachments")),
+        cover_image=cover_image,
+        cover_alt=cover_alt,
     )
+
+
+def _media_attachments(value):
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("file"), str) and isinstance(item.get("title", ""), str)
+        for item in value
+    ):
+        raise ImportProblem("字段 attachments 的每一项应为 {\"title\": \"...\", \"file\": \"attachments/...\"}")
+    return [(item.get("title", ""), item["file"]) for item in value]
 
 
 def article_to_record(article):
@@ -168,6 +185,12 @@ def article_to_record(article):
         record["body_html"] = article.body
     if article.import_key:
         record["import_key"] = article.import_key
+    # Files stay in the media folder, which a backup copies alongside (README, "Backups").
+    attachments = [{"title": a.title, "file": a.file.name} for a in article.attachments.all()]
+    if attachments:
+        record["attachments"] = attachments
+    if article.cover_image:
+        record["cover_image"], record["cover_alt"] = article.cover_image.name, article.cover_alt
     return record
 
 

@@ -36,6 +36,10 @@ class DocumentData:
     body_text: str | None = None
     source: str = ""
     attachments: list = field(default_factory=list)  # [(filename, bytes)]
+    # Backups (export_documents): files already in MEDIA_ROOT, copied there from the backup's media folder.
+    media_attachments: list = field(default_factory=list)  # [(title, name relative to MEDIA_ROOT)]
+    cover_image: str | None = None  # a name relative to MEDIA_ROOT; None: not given
+    cover_alt: str | None = None
     # Carried by exported archives so that a backup restores exactly what it saved.
     import_key: str | None = None
     status: str | None = None  # None: the status the caller asks for
@@ -171,7 +175,7 @@ def save_document(data, *, status, default_column=None, update=False, dry_run=Fa
     cache = cache or LookupCache()
     _check_text_fields(data)
     body, text = _clean_body(data)
-    if not text and not data.attachments:
+    if not text and not data.attachments and not data.media_attachments:
         raise ImportProblem("正文为空")
     column = cache.column(data.column or default_column)
     key = data.import_key or content_key(data.title.strip(), data.date, text)
@@ -232,12 +236,16 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
         article.status = data.status
     if data.pinned is not None:
         article.pinned = data.pinned
+    if data.cover_image is not None:
+        article.cover_image = _media_file(data.cover_image) if data.cover_image else ""
+        article.cover_alt = data.cover_alt or ""
     article._change_reason = "导入更新" if existing else "导入"
     article.save()
     if not existing:
         cache.saved(key)
     if not dry_run:
         _attach(article, data.attachments, stored_files)
+    _link_media(article, data.media_attachments)
     return SaveResult("updated" if existing else "imported", article)
 
 
@@ -260,6 +268,9 @@ def _same(article, data, body, column):
         and article.amendments == list(data.amendments)
         and (data.status is None or article.status == data.status)
         and (data.pinned is None or article.pinned == data.pinned)
+        and (data.cover_image is None or (article.cover_image.name or "") == data.cover_image)
+        and (data.cover_alt is None or article.cover_alt == data.cover_alt)
+        and {name for _, name in data.media_attachments} <= set(article.attachments.values_list("file", flat=True))
     )
 
 
@@ -274,3 +285,23 @@ def _attach(article, attachments, stored_files):
         attachment.file.save(filename, ContentFile(content), save=False)
         stored_files.append(attachment.file)
         attachment.save()
+
+
+def _media_file(name):
+    """`name` checked: a file inside MEDIA_ROOT (a backup's media folder copied there before the import)."""
+    from django.core.files.storage import default_storage
+
+    parts = name.split("/")
+    if not name or name.startswith("/") or "\\" in name or ".." in parts or not default_storage.exists(name):
+        raise ImportProblem(f"媒体文件“{name}”不在 MEDIA_ROOT 中：请先把备份的 media 文件夹复制过去再导入")
+    return name
+
+
+def _link_media(article, media_attachments):
+    """Attachments of a backup: their files are already in MEDIA_ROOT; only the records are made."""
+    if not media_attachments:
+        return
+    present = set(article.attachments.values_list("file", flat=True))
+    for title, name in media_attachments:
+        if name not in present:
+            Attachment(article=article, title=title, file=_media_file(name)).save()
