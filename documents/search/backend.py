@@ -144,33 +144,36 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
     # --- reading ------------------------------------------------------------------------------------------
     def searcher(self):
         """A Whoosh searcher on the current index, reused across requests of this thread (opening one reads
-        every segment's metadata). Never creates anything on disk."""
-        searcher = getattr(self._local, "searcher", None)
+        every segment's metadata). Never creates anything on disk. A rebuild swaps in a new directory whose
+        generation numbers start again, so the directory's identity is checked too."""
+        searcher, opened_dir = getattr(self._local, "searcher", None), getattr(self._local, "dir_id", None)
         try:
-            if searcher is not None:
+            stat = os.stat(self.path)
+            dir_id = (stat.st_dev, stat.st_ino)
+            if searcher is not None and dir_id == opened_dir:
                 fresh = searcher.refresh()
-                if fresh is not searcher:
-                    searcher.close()
             else:
+                if searcher is not None:
+                    searcher.close()
+                    self._local.searcher = None
                 if not whoosh_index.exists_in(self.path):
                     raise IndexUnavailable(self.path)
                 fresh = whoosh_index.open_dir(self.path).searcher()
         except IndexUnavailable:
-            self._local.searcher = None
             raise
-        except Exception as exc:  # a missing segment file, a truncated TOC, a stale handle after a swap ...
-            self._local.searcher = None
-            if searcher is not None and whoosh_index.exists_in(self.path):
-                return self.searcher()  # the directory was swapped under us: open the new one once
+        except Exception as exc:  # no directory, a missing segment file, a truncated TOC ...
+            self.close_searcher()
             raise IndexUnavailable(self.path) from exc
-        self._local.searcher = fresh
+        self._local.searcher, self._local.dir_id = fresh, dir_id
         return fresh
 
     def close_searcher(self):
-        searcher = getattr(self._local, "searcher", None)
+        searcher, self._local.searcher = getattr(self._local, "searcher", None), None
         if searcher is not None:
-            searcher.close()
-        self._local.searcher = None
+            try:
+                searcher.close()
+            except OSError:
+                pass
 
     def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
         """haystack's result building, with a highlighter that understands Chinese."""

@@ -39,7 +39,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, params, **kwargs):
         # The public names are from/to (Python keywords, hence the renaming).
-        data = {key: clean_text(value) if key != "q" else value for key, value in params.items()}
+        data = {key: clean_text(value) for key, value in params.items()}
         data["date_from"], data["date_to"] = data.pop("from", ""), data.pop("to", "")
         super().__init__(data, **kwargs)
 

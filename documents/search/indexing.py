@@ -74,6 +74,7 @@ def rebuild(*, procs=1, using="default", lock_timeout=LOCK_TIMEOUT, progress=Non
         writer.commit()
         _swap(building, path)
         backend.setup_complete = False
+        backend.close_searcher()
         IndexOperation.objects.filter(id__in=covered).delete()
     return count
 

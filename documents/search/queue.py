@@ -39,8 +39,8 @@ def pending_count():
 
 def apply_pending(*, wait=True, build_missing=True, using="default"):
     """Apply the queued operations; return how many were applied. One writer at a time: waits for the lock
-    (bounded; raises IndexBusy) or, with wait=False, gives up at once and returns 0. A missing index is built
-    from scratch (build_missing) or left alone (the operations stay queued)."""
+    (bounded), or with wait=False does not wait; IndexBusy when the lock stays taken (the operations stay
+    queued). A missing index is built from scratch (build_missing) or left alone (the operations stay)."""
     from . import indexing
 
     backend = indexing.get_backend(using)

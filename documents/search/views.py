@@ -6,7 +6,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 
 from .forms import SearchForm
-from .query import SearchResults, search
+from .query import SearchResults, clean_text, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
 
@@ -63,7 +63,7 @@ def _render(request, form, results, status=200):
     context = {
         "form": form,
         "results": results,
-        "q": request.GET.get("q", ""),
+        "q": clean_text(request.GET.get("q", "")),
         "facet_links": facet_links,
         "filters_active": bool(filters_active),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),

@@ -1,0 +1,174 @@
+"""The index stays true: the queue, one writer at a time, concurrent writers, the commands, recovery."""
+
+import multiprocessing
+import shutil
+
+import pytest
+from django.core import signals
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.utils import timezone
+
+from documents.models import Article, Column, IndexOperation
+from documents.search.backend import IndexBusy, index_lock
+from documents.search.indexing import get_backend, indexed_ids, rebuild
+from documents.search.query import search
+from documents.search.queue import apply_pending
+
+pytestmark = pytest.mark.django_db
+
+
+def make(title, body, status=Article.Status.PUBLISHED, **fields):
+    article = Article(title=title, column=Column.objects.get(slug="news"), status=status, **fields)
+    article.set_plain_text_body(body)
+    article.save()
+    return article
+
+
+def found(q):
+    return [hit.pk for hit in search(q).hits]
+
+
+def test_every_change_is_queued_and_applied():
+    published = make("常委会会议", "会议审议了监督报告。")
+    draft = make("草稿标题", "尚未发布的草稿正文独有词甲乙丙。", status=Article.Status.DRAFT)
+    assert IndexOperation.objects.filter(article_id__in=[published.pk, draft.pk]).count() == 2
+    assert apply_pending() == 2  # no index yet: built from scratch
+    assert IndexOperation.objects.count() == 0
+    assert found("监督报告") == [published.pk]
+    assert found("甲乙丙") == []
+
+    draft.status = Article.Status.PUBLISHED
+    draft.save()
+    apply_pending()
+    assert found("甲乙丙") == [draft.pk]
+
+    draft.status = Article.Status.DRAFT
+    draft.save()
+    apply_pending()
+    assert found("甲乙丙") == []
+
+    published.deleted_at = timezone.now()  # the recycle bin
+    published.save()
+    apply_pending()
+    assert found("监督报告") == []
+
+    published.deleted_at = None
+    published.save()
+    published.title = "常委会全体会议"
+    published.save()
+    assert apply_pending() == 2
+    assert found("全体会议") == [published.pk]
+    published.delete()
+    apply_pending()
+    assert found("监督报告") == [] and indexed_ids(get_backend()) == set()
+
+
+def test_the_operation_belongs_to_the_saving_transaction():
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make("回滚的文章", "正文")
+        raise RuntimeError
+    assert IndexOperation.objects.count() == 0 and Article.objects.count() == 0
+
+
+def test_a_request_that_changed_articles_applies_the_queue_after_its_response():
+    rebuild()
+    signals.request_started.send(sender=None)
+    article = make("刚刚发布", "发布后马上可以检索到的文章丁戊己。")
+    signals.request_finished.send(sender=None)
+    assert IndexOperation.objects.count() == 0
+    assert found("丁戊己") == [article.pk]
+
+
+def test_a_busy_index_leaves_the_queue_for_later():
+    rebuild()
+    article = make("排队的文章", "锁被占用时排队庚辛壬。")
+    backend = get_backend()
+    with index_lock(backend.path):
+        with pytest.raises(IndexBusy):
+            apply_pending(wait=False)
+        with pytest.raises(IndexBusy):  # never swallowed, never retried forever
+            with backend.writer(timeout=0.2):
+                pass
+        signals.request_started.send(sender=None)
+        make("另一篇", "正文")
+        signals.request_finished.send(sender=None)  # the request does not wait and does not fail
+    assert IndexOperation.objects.count() == 2
+    assert found("庚辛壬") == []
+    call_command("search_sync")
+    assert found("庚辛壬") == [article.pk]
+
+
+def _write_documents(path, first, count):
+    """In a child process: index `count` documents, one commit each, through the project's writer."""
+    from tests.search_support import use_index
+
+    with use_index(path):
+        backend = get_backend()
+        for pk in range(first, first + count):
+            text = f"并发写入测试文档{pk}号"
+            with backend.writer() as writer:
+                writer.update_document(
+                    id=f"documents.article.{pk}", django_ct="documents.article", django_id=str(pk),
+                    text=text, text_bigrams=text, title=text, title_bigrams=text, column="news", kind="news",
+                )
+
+
+def test_two_processes_indexing_at_once_lose_nothing(settings):
+    rebuild()
+    path = settings.SEARCH_INDEX_DIR
+    context = multiprocessing.get_context("fork")
+    workers = [context.Process(target=_write_documents, args=(path, first, 15)) for first in (1000, 2000)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0, 0]
+    assert indexed_ids(get_backend()) == set(range(1000, 1015)) | set(range(2000, 2015))
+
+
+def test_search_check_reports_differences():
+    a = make("第一篇", "正文一")
+    b = make("第二篇", "正文二")
+    call_command("search_sync")
+    call_command("search_check")  # consistent: no error
+    Article.objects.filter(pk=a.pk).update(status=Article.Status.DRAFT)  # behind the signals' back
+    Article.objects.bulk_create([Article(title="批量", column=b.column, status=Article.Status.PUBLISHED)])
+    with pytest.raises(CommandError):
+        call_command("search_check")
+    call_command("rebuild_index")
+    call_command("search_check")
+
+
+def test_missing_or_corrupt_index_says_rebuilding_and_rebuild_recovers(client, settings):
+    article = make("恢复测试", "索引被删除后重建可以恢复。")
+    call_command("rebuild_index")
+    assert found("重建可以恢复") == [article.pk]
+
+    shutil.rmtree(settings.SEARCH_INDEX_DIR)
+    results = search("重建可以恢复")
+    assert results.unavailable and "索引正在重建" in results.messages[0]
+    page = client.get("/search/", {"q": "重建可以恢复"})
+    assert page.status_code == 200 and "索引正在重建" in page.content.decode()
+    assert not settings.SEARCH_INDEX_DIR.exists()  # reading never creates an index
+    call_command("rebuild_index")
+    assert found("重建可以恢复") == [article.pk]
+
+    get_backend().close_searcher()
+    for toc in settings.SEARCH_INDEX_DIR.glob("_MAIN_*.toc"):
+        toc.write_bytes(b"garbage")
+    assert search("重建可以恢复").unavailable
+    assert client.get("/search/", {"q": "恢复"}).status_code == 200
+    call_command("rebuild_index")
+    assert found("重建可以恢复") == [article.pk]
+
+
+def test_rebuild_keeps_search_up_and_covers_the_queue():
+    article = make("重建期间", "重建期间照常搜索。")
+    rebuild()
+    assert IndexOperation.objects.count() == 0
+    searcher_before = get_backend().searcher()
+    make("新文章", "重建之后的新文章。")
+    rebuild()  # swaps a new directory in
+    assert found("照常搜索") == [article.pk]
+    assert searcher_before is not get_backend().searcher()

@@ -1,0 +1,160 @@
+"""The /search/ page and its JSON form: results, ranking, highlighting, drafts, and every kind of bad input."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from documents.models import Article, Column, Speaker
+from documents.search.queue import apply_pending
+
+pytestmark = pytest.mark.django_db
+URL = "/search/"
+
+
+def make(title, body, status=Article.Status.PUBLISHED, column="news", **fields):
+    article = Article(title=title, column=Column.objects.get(slug=column), status=status, **fields)
+    article.set_plain_text_body(body)
+    article.save()
+    return article
+
+
+@pytest.fixture
+def docs():
+    speaker = Speaker.objects.create(name="张雷明", position="市人大常委会主任")
+    made = {
+        "title": make("关于加强人大监督工作的决定", "全文见附件。", column="documents", kind="document",
+                      date=datetime.date(2021, 5, 1)),
+        "verbatim": make("会议纪要", "会议要求进一步加强人大监督工作，提高实效。", date=datetime.date(2022, 9, 22),
+                         speaker=speaker, kind="speech"),
+        "scattered": make("工作简报", "本月监督检查了三个项目，人大和政协参加。", date=datetime.date(2023, 1, 2)),
+        "numbered": make("关于印发实施办法的通知", "各县（市、区）人民政府：现将办法印发给你们。",
+                         doc_number="平政〔2017〕47号", column="notices", kind="notice",
+                         date=datetime.date(2017, 3, 1)),
+        "escaped": make("标签<b>测试</b>", "正文里有<script>alert(1)</script>和人大监督。"),
+        "draft": make("草稿里的人大监督", "草稿正文人大监督。", status=Article.Status.DRAFT),
+    }
+    apply_pending()
+    return made
+
+
+def get(client, **params):
+    return client.get(URL, params)
+
+
+def test_route_and_breadcrumb(client):
+    assert reverse("documents:search") == URL
+    page = get(client)
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "当前位置 &gt;&gt; " in html and "网站首页" in html and "搜索" in html
+
+
+def test_ranking_title_first_then_verbatim_then_scattered(client, docs):
+    data = get(client, q="人大监督", format="json").json()
+    order = [r["title"] for r in data["results"]]
+    assert order[0] == docs["title"].title  # the string in the title
+    assert order.index(docs["verbatim"].title) < order.index(docs["scattered"].title)
+    assert docs["draft"].title not in order
+    assert data["count"] == len(order) == 4
+
+
+def test_a_full_document_number_finds_its_document_first(client, docs):
+    for typed in ("平政〔2017〕47号", "平政[2017]47号"):
+        results = get(client, q=typed, format="json").json()["results"]
+        assert results[0]["title"] == docs["numbered"].title
+
+
+def test_results_page_shows_fields_snippet_and_escapes_everything(client, docs):
+    html = get(client, q="人大监督").content.decode()
+    assert "<em>人大监督</em>" in html
+    assert "2022年9月22日" in html and "张雷明" in html
+    assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<b>测试</b>" not in html and "标签&lt;b&gt;测试&lt;/b&gt;" in html
+    assert "共找到 <strong>4</strong> 篇" in html
+
+
+def test_json_format(client, docs):
+    data = get(client, q="监督", format="json", per_page="2").json()
+    assert set(data) >= {"count", "page", "results", "per_page"}
+    assert data["page"] == 1 and data["per_page"] == 2 and len(data["results"]) == 2 and data["count"] == 4
+    first = data["results"][0]
+    assert set(first) == {"title", "url", "date", "speaker", "column", "snippet"}
+    assert first["url"].startswith("/articles/")
+    assert "<em>监督</em>" in data["results"][1]["snippet"]  # the first is a title match; its body lacks the word
+    assert get(client, q="监督", format="json", per_page="100").status_code == 200
+    bad = get(client, q="监督", format="json", per_page="101")
+    assert bad.status_code == 400 and "每页条数" in bad.json()["error"]
+
+
+def test_filters_facets_and_dropping_filters(client, docs):
+    data = get(client, q="监督", column="documents", format="json").json()
+    assert [r["title"] for r in data["results"]] == [docs["title"].title]
+    data = get(client, q="监督", format="json").json()
+    assert {f["value"]: f["count"] for f in data["facets"]["kind"]}["speech"] == 1
+    assert {f["label"] for f in data["facets"]["year"]} >= {"2021年", "2022年", "2023年"}
+    assert get(client, q="监督", speaker=docs["verbatim"].speaker.slug, format="json").json()["count"] == 1
+    assert get(client, q="监督", **{"from": "2022-09-22", "to": "2022-09-22"}, format="json").json()["count"] == 1
+    empty = get(client, q="监督", kind="notice").content.decode()
+    assert "没有找到符合条件的文章" in empty and "去掉栏目、类型、发言人、会议和日期的限制" in empty
+    assert "栏目" in get(client, q="监督").content.decode()
+
+
+def test_stale_index_never_shows_a_draft(client, docs):
+    article = docs["verbatim"]
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.DRAFT)  # index not told
+    titles = [r["title"] for r in get(client, q="人大监督", format="json").json()["results"]]
+    assert article.title not in titles
+
+
+def test_query_count_does_not_grow_with_results(client, docs):
+    def count(**params):
+        with CaptureQueriesContext(connection) as queries:
+            assert get(client, **params).status_code == 200
+        return len(queries)
+
+    assert count(q="监督", per_page="1", format="json") == count(q="监督", per_page="50", format="json") <= 3
+    assert count(q="监督") == count(q="人大监督工作")
+
+
+HOSTILE = [
+    '"人大', "人大\"", "AND", "OR", "NOT", "-", "*", "?", "title:", "title:人大", "人" * 2000, "a" * 2000,
+    "\x00", "人\x00大", "\x01\x02\x1b[31m", "😀", "😀人大", "，。！？", "（）【】", "", "   ", "((((", "\\", "%_",
+    "人大 -", '"" ""', "-人大", "人大 OR", "OR 人大", "\u202e人大", "ｔｉｔｌｅ：人大", "<script>", "{{ 7*7 }}",
+]
+
+
+@pytest.mark.parametrize("q", HOSTILE)
+def test_hostile_queries_give_a_page(client, docs, q):
+    page = get(client, q=q)
+    assert page.status_code == 200
+    assert get(client, q=q, format="json").status_code == 200
+    assert "<script>" not in page.content.decode().split("<main", 1)[1]
+
+
+@pytest.mark.parametrize("q, message", [
+    ("😀", "没有可以查找的文字"), ("，。！？", "没有可以查找的文字"), ("-人大", "请至少输入一个要查找的词"),
+    ("人" * 2000, "搜索词太长"),
+])
+def test_unsearchable_queries_explain_themselves(client, docs, q, message):
+    assert message in get(client, q=q).content.decode()
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"from": "2022-13-01"}, "日期格式"), ({"to": "yesterday"}, "日期格式"), ({"from": "2022-02-30"}, "日期格式"),
+    ({"from": "2023-01-01", "to": "2022-01-01"}, "开始日期晚于结束日期"),
+    ({"page": "0"}, "页码"), ({"page": "-1"}, "页码"), ({"page": "abc"}, "页码"), ({"page": "9" * 30}, "页码"),
+    ({"sort": "bogus"}, "排序"), ({"kind": "bogus"}, "类型"), ({"per_page": "0", "format": "json"}, "每页条数"),
+])
+def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params, message):
+    page = get(client, q="监督", **params)
+    assert page.status_code == 400
+    body = page.json()["error"] if params.get("format") == "json" else page.content.decode()
+    assert message in body
+
+
+def test_a_page_beyond_the_last_says_so(client, docs):
+    html = get(client, q="监督", page="50").content.decode()
+    assert "没有第 50 页" in html
