@@ -5,7 +5,6 @@ package through .ci/system-packages.sh). Without it these tests fail; they never
 """
 
 import os
-import threading
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 SEED_PAGE = Path(settings.BASE_DIR) / "sample_data" / "portal_page_speech_2022-09-22.txt"
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "search_sample.jsonl"
 
@@ -37,7 +35,7 @@ def browser(site_data, live_server):
     While Playwright's sync API is open it keeps an asyncio loop marked as running in this thread; Django then
     refuses ORM calls here and would give this thread a different database connection than the test's (which
     also breaks the restoring of migration data between transactional tests). So the data are set up before the
-    browser starts, and the tests make their few ORM calls through `orm()`, in a thread of its own.
+    browser starts, and the tests make their few ORM calls through `support.orm()`, in a thread of its own.
     """
     if not CHROMIUM.exists():
         pytest.fail(
@@ -51,28 +49,6 @@ def browser(site_data, live_server):
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
-
-
-def orm(function, *args, **kwargs):
-    """Run `function` (database work) in a thread without an event loop; return its result or raise its error."""
-    from django.db import connections
-
-    outcome = {}
-
-    def work():
-        try:
-            outcome["value"] = function(*args, **kwargs)
-        except BaseException as error:  # re-raised in the test's thread
-            outcome["error"] = error
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=work)
-    thread.start()
-    thread.join()
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 class ConsoleWatch:
@@ -133,9 +109,3 @@ def site_data(transactional_db, django_db_serialized_rollback):
     report = import_paths([SEED_PAGE, SAMPLE], status=Article.Status.PUBLISHED, progress=False)
     assert not report.failed, report.summary()
     apply_pending()
-    return Article.objects.published()
-
-
-def screenshot(page, name):
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)

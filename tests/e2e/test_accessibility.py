@@ -2,7 +2,7 @@
 
 from axe_playwright_python.sync_playwright import Axe
 
-from .conftest import orm, screenshot
+from .support import orm, screenshot
 
 
 def first_article_url():

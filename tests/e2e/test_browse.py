@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .support import screenshot
 
 NAVIGATION = ["首页", "人大简介", "机构设置", "人大要闻", "公文发布", "监督工作", "人事任免", "代表工作", "会议报道",
               "工作研究", "机关建设"]

@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .support import screenshot
 from .test_browse import NAVIGATION
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}

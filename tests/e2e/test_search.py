@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlparse
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .support import screenshot
 
 
 def query_of(page):

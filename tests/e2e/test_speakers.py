@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import screenshot
+from .support import screenshot
 
 
 def test_speaker_index_speeches_by_year_and_search(page, site_data):

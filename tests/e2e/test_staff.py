@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from tests.staff_support import PASSWORD, docx_bytes, staff_user
 
-from .conftest import orm, screenshot
+from .support import orm, screenshot
 
 TYPO_TITLE = "关于滨河湿地公园保护情况的调查报吿"
 TITLE = "关于滨河湿地公园保护情况的调查报告"
