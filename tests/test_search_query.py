@@ -159,3 +159,15 @@ def test_parse_query_is_forgiving():
     parsed = parse_query("“人大常委会” －草案")
     assert parsed.groups[0][0].phrase and parsed.excluded[0].text == "草案"
     assert len(parse_query("字" * 2000).cleaned) == 100
+
+
+def test_the_haystack_path_used_for_elasticsearch_agrees(sample):
+    """Other engines go through haystack's SearchQuerySet with the same parsing; run it on Whoosh here."""
+    from documents.search import query
+
+    for q, filters in [('"国务院"', Filters()), ("人民政府", Filters(kind="regulation")), ("委员会 -管理", Filters())]:
+        parsed = query.parse_query(q)
+        ids, count, facets = query._run_haystack("default", parsed, filters, "relevance", 1, 100)
+        expected = set(all_pks(q, filters=filters)[0])
+        assert set(ids) >= expected if not parsed.groups[0][0].phrase else set(ids) == expected, q
+        assert count == len(ids) and sum(facets["kind"].values()) == count

@@ -79,6 +79,18 @@ def run_terms(run):
     return [run[i : i + 2] for i in range(len(run) - 1)]
 
 
+def bigram_query_positions(text):
+    """The bigrams a query string must match: like bigram_positions, without the runs' last characters alone
+    (in a document the run usually goes on after the query's last character)."""
+    positions = defaultdict(list)
+    pos = 0
+    for run in runs(text):
+        for i, term in enumerate(run_terms(run)):
+            positions[term].append(pos + i)
+        pos += len(run)
+    return positions
+
+
 def word_positions(text):
     positions = defaultdict(list)
     for pos, word in enumerate(words(text)):
@@ -89,8 +101,10 @@ def word_positions(text):
 class _Tokenizer(Tokenizer):
     """Turns a {term: positions} function into a Whoosh token stream (used for queries and highlighting)."""
 
-    def __init__(self, terms_of):
-        self.terms_of = terms_of
+    query_terms_of = None
+
+    def __init__(self, terms_of, query_terms_of=None):
+        self.terms_of, self.query_terms_of = terms_of, query_terms_of
 
     def __call__(
         self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
@@ -106,12 +120,17 @@ class _Tokenizer(Tokenizer):
                 token.startchar, token.endchar = start_char, start_char + len(value)
             yield token
             return
-        pairs = sorted((pos, term) for term, poses in self.terms_of(value).items() for pos in poses)
+        terms_of = (mode == "query" and self.query_terms_of) or self.terms_of
+        pairs = sorted((pos, term) for term, poses in terms_of(value).items() for pos in poses)
         for pos, term in pairs:
             token.text = token.original = term
             token.boost, token.stopped = 1.0, False
             if positions:
                 token.pos = start_pos + pos
+            if chars:
+                # Character offsets are not tracked (our highlighter works on the text itself); Whoosh's query
+                # parser only wants them present.
+                token.startchar, token.endchar = start_char + pos, start_char + pos + len(term)
             yield token
 
 
@@ -120,7 +139,7 @@ def ChineseWordAnalyzer():
 
 
 def BigramAnalyzer():
-    return _Tokenizer(bigram_positions)
+    return _Tokenizer(bigram_positions, bigram_query_positions)
 
 
 class _FastTextField(TEXT):

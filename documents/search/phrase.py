@@ -6,8 +6,17 @@ rarest up, and checks positions of the surviving documents with set arithmetic. 
 document the same score (the ranking tier); BM25 on the words ranks inside a tier.
 """
 
+from itertools import accumulate
+from pickle import loads
+
 from whoosh import query as wq
+from whoosh.system import _INT_SIZE
 from whoosh.matching import ListMatcher, NullMatcher
+
+
+def _positions(value):
+    """whoosh.formats.Positions.decode_positions, with the running sum in C: a count, then pickled deltas."""
+    return list(accumulate(loads(value[_INT_SIZE:])))
 
 
 def phrase_docnums(reader, fieldname, terms):
@@ -36,7 +45,7 @@ def phrase_docnums(reader, fieldname, terms):
         else:
             starts = None
             for term, matcher in zip(order, matchers):
-                positions = matcher.value_as("positions")
+                positions = _positions(matcher.value())
                 for offset in offsets[term]:
                     shifted = {p - offset for p in positions}
                     starts = shifted if starts is None else starts & shifted

@@ -18,7 +18,7 @@ import threading
 from django.db import close_old_connections
 
 from ..models import Article, Attachment, Column, IndexOperation, Meeting, Speaker
-from .backend import LOCK_TIMEOUT, IndexBusy, IndexUnavailable, index_lock
+from .backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, IndexBusy, IndexUnavailable, index_lock
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -44,6 +44,8 @@ def apply_pending(*, wait=True, build_missing=True, using="default"):
     from . import indexing
 
     backend = indexing.get_backend(using)
+    if not isinstance(backend, ChineseWhooshSearchBackend):
+        return _apply_through_haystack(backend, using)
     if not backend.index_exists():
         if not build_missing:
             return 0
@@ -61,6 +63,23 @@ def apply_pending(*, wait=True, build_missing=True, using="default"):
             # Only the rows read: an operation committed meanwhile stays for the next round.
             IndexOperation.objects.filter(id__in=[op.id for op in ops]).delete()
             applied += len(ops)
+    return applied
+
+
+def _apply_through_haystack(backend, using):
+    """Another engine (Elasticsearch): haystack's update/remove, which the engine serialises itself."""
+    from . import indexing
+
+    search_index, applied = indexing.get_search_index(using), 0
+    while ops := list(IndexOperation.objects.order_by("id")[:BATCH]):
+        ids = {op.article_id for op in ops}
+        published = list(search_index.index_queryset(using).filter(pk__in=ids))
+        if published:
+            backend.update(search_index, published)
+        for article_id in ids - {a.pk for a in published}:
+            backend.remove(indexing.IDENTIFIER.format(article_id))
+        IndexOperation.objects.filter(id__in=[op.id for op in ops]).delete()
+        applied += len(ops)
     return applied
 
 

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.search.backend import IndexUnavailable
-from documents.search.indexing import check
+from documents.search.backend import ChineseWhooshSearchBackend, IndexUnavailable
+from documents.search.indexing import check, get_backend
 from documents.search.queue import pending_count
 
 
@@ -9,6 +9,8 @@ class Command(BaseCommand):
     help = "比较搜索索引与已发布文章；不一致时以非零状态退出"
 
     def handle(self, *args, **options):
+        if not isinstance(get_backend(), ChineseWhooshSearchBackend):
+            raise CommandError("search_check 只检查 Whoosh 索引；其他搜索引擎请用 rebuild_index 重建")
         try:
             missing, extra = check()
         except IndexUnavailable as exc:
