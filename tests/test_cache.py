@@ -228,7 +228,7 @@ def test_a_change_during_rendering_leaves_the_page_unstored(client, articles, mo
     assert count == 0
 
 
-def test_pages_with_a_csrf_token_or_the_user_are_not_stored(rf, db):
+def test_pages_with_a_csrf_token_are_not_stored(rf, db):
     from django.http import HttpResponse
     from django.middleware.csrf import get_token
 
