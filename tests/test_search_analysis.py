@@ -5,7 +5,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
 from documents.search import analysis
-from documents.search.phrase import BigramPhrase
+from documents.search.engine import cover, run_matches
 from documents.search_indexes import doc_number_key
 
 
@@ -32,8 +32,8 @@ def test_bigrams_cover_each_run_with_its_last_character_alone():
     positions = analysis.bigram_positions("人民代表，法。GDP")
     assert positions == {
         "人民": [0], "民代": [1], "代表": [2], "表": [3],  # the run 人民代表
-        "法": [4],  # a run of one character
-        "gd": [5], "dp": [6], "p": [7],
+        "法": [5],  # a run of one character, one position after the previous run
+        "gd": [7], "dp": [8], "p": [9],
     }
     assert analysis.run_terms("常务委员会") == ["常务", "务委", "委员", "员会"]
     assert analysis.run_terms("法") == ["法"]
@@ -53,6 +53,13 @@ def _ids(ix, query):
         return {hit["id"] for hit in searcher.search(query, limit=None)}
 
 
+def _found(ix, run):
+    """Documents whose bigram field contains `run`, through the engine's phrase matching."""
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        return {reader.stored_fields(docnum)["id"] for docnum in run_matches(reader, "bigrams", run)}
+
+
 def test_word_phrase_queries_match_only_adjacent_words():
     ix = _ram_index(a="市人大常委会召开全体会议", b="全体会议召开了", c="召开了全体会议")
     words = [t.text for t in analysis.ChineseWordAnalyzer()("召开全体会议")]
@@ -65,15 +72,30 @@ def test_bigram_phrase_finds_a_substring_jieba_does_not_cut_out():
         a="全国人民代表大会常务委员会",  # jieba keeps 常务委员会 inside a longer word here
         b="常务，委员会",  # the same characters across punctuation: not the string
         c="委员会常务",
+        d="务委，员会",
     )
-    terms = analysis.run_terms("务委员")
-    assert _ids(ix, BigramPhrase("bigrams", terms)) == {"a"}
-    assert _ids(ix, Phrase("bigrams", terms)) == {"a"}  # Whoosh's own phrase agrees
+    assert _found(ix, "务委员") == {"a"}
+    assert _found(ix, "常务委员会") == {"a"}
+    assert _ids(ix, Phrase("bigrams", analysis.run_terms("常务委员会"))) == {"a"}  # Whoosh's own phrase agrees
+
+
+def test_the_cover_skips_every_other_bigram_yet_stays_exact():
+    assert cover("人民代表大会") == [(0, "人民"), (2, "代表"), (4, "大会")]
+    assert cover("常务委员会") == [(0, "常务"), (2, "委员"), (3, "员会")]
+    # 人民 and 代表 two positions apart, but across a run boundary: not 人民代表.
+    ix = _ram_index(a="人民，代表", b="人民代表", c="人民。民代表")
+    assert _found(ix, "人民代表") == {"b"}
+
+
+def test_a_single_character_is_found_at_the_start_or_the_end_of_a_run():
+    ix = _ram_index(a="依法行政", b="依法。", c="法治", d="行政")
+    assert _found(ix, "法") == {"a", "b", "c"}
 
 
 def test_bigram_phrase_with_repeated_bigrams():
-    ix = _ram_index(a="哈哈哈大笑", b="哈哈大笑哈")
-    assert _ids(ix, BigramPhrase("bigrams", analysis.run_terms("哈哈哈"))) == {"a"}
+    ix = _ram_index(a="哈哈哈大笑", b="哈哈大笑哈", c="哈哈，哈哈")
+    assert _found(ix, "哈哈哈") == {"a"}
+    assert _found(ix, "哈哈哈哈") == set()
 
 
 def test_doc_number_key_ignores_brackets_and_width():

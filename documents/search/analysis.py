@@ -5,8 +5,9 @@ Two representations of the same text are indexed side by side:
 - words: jieba's precise-mode segmentation, one position per kept word (consecutive, so phrase queries work),
   scored with BM25 for ranking;
 - bigrams: every run of letters/digits/CJK characters cut into overlapping character pairs, plus the run's last
-  character alone. A phrase query over a string's bigrams finds every document containing that string,
-  whatever jieba does with it (recall as SQL LIKE); a single character is a prefix query over the same terms.
+  character alone. A phrase over a string's bigrams finds every document containing that string, whatever
+  jieba does with it (recall as SQL LIKE); a single character is a prefix search over the same terms
+  (engine.py evaluates both).
 
 Both normalise with NFKC (full-width Latin and digits become ASCII) and lowercase, in the index and in queries.
 Only `jieba` is imported: `jieba.analyse` would load a 100 MB TF-IDF table nobody here uses.
@@ -60,7 +61,9 @@ def runs(text):
 
 
 def bigram_positions(text):
-    """{term: [positions]} of the bigram representation (see the module docstring)."""
+    """{term: [positions]} of the bigram representation (see the module docstring). A run's bigrams and its
+    last character take consecutive positions; one position is left empty between runs, so that bigrams two
+    apart (engine.cover) can only match inside one run."""
     positions = defaultdict(list)
     pos = 0
     for run in runs(text):
@@ -68,7 +71,7 @@ def bigram_positions(text):
         for i in range(n - 1):
             positions[run[i : i + 2]].append(pos + i)
         positions[run[-1]].append(pos + n - 1)
-        pos += n
+        pos += n + 1
     return positions
 
 
@@ -87,7 +90,7 @@ def bigram_query_positions(text):
     for run in runs(text):
         for i, term in enumerate(run_terms(run)):
             positions[term].append(pos + i)
-        pos += len(run)
+        pos += len(run) + 1
     return positions
 
 

@@ -21,16 +21,13 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from haystack.constants import DJANGO_ID
-from whoosh import query as wq
-from whoosh.sorting import Count, FieldFacet, TranslateFacet
+from whoosh.util.times import datetime_to_long
 
 from ..models import Article, Column, Speaker
-from . import analysis
+from . import analysis, engine
 from .backend import ChineseWhooshSearchBackend, IndexUnavailable
 from .highlight import Highlighter
 from .indexing import get_backend
-from .phrase import BigramPhrase
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
@@ -216,90 +213,23 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
 # --- Whoosh ---------------------------------------------------------------------------------------------------
 
 
-def _string_query(fieldname, clause, score=1.0):
-    """Documents whose field contains the clause's string (each run of it: punctuation splits runs), all with
-    the same score: a phrase over the bigrams of each run."""
-    parts = []
-    for run in clause.runs:
-        if len(run) == 1:
-            parts.append(wq.Prefix(fieldname, run))  # the character starts a bigram or ends a run
-        else:
-            parts.append(BigramPhrase(fieldname, analysis.run_terms(run), score))
-    if len(parts) == 1 and isinstance(parts[0], BigramPhrase):
-        return parts[0]
-    return wq.ConstantScoreQuery(parts[0] if len(parts) == 1 else wq.And(parts), score)
-
-
-def _words_query(clause):
-    words = clause.words
-    if not words:
-        return None
-    return wq.Or([wq.And([wq.Term(name, w) for w in words]) for name in ("title", "text")])
-
-
-def _clause_query(clause):
-    options = [_string_query("title_bigrams", clause, TITLE_SCORE), _string_query("text_bigrams", clause, BODY_SCORE)]
-    if not clause.phrase:
-        words = _words_query(clause)
-        if words is not None:
-            options.append(words)
-    return wq.Or(options)
-
-
-def whoosh_query(parsed):
-    if not parsed.groups:
-        return wq.Every()
-    ands = [wq.Or([_clause_query(c) for c in group]) if len(group) > 1 else _clause_query(group[0])
-            for group in parsed.groups]
-    query = ands[0] if len(ands) == 1 else wq.And(ands)
-    key = doc_number_key(parsed.cleaned)
-    if len(key) >= 4:
-        query = wq.Or([wq.ConstantScoreQuery(wq.Term("doc_number", key), DOC_NUMBER_SCORE), query])
-    return query
-
-
-def exclusion_query(parsed):
-    """Documents to leave out (-词), as a mask: Whoosh's AndNotMatcher misses a first positive document that
-    sorts after a negative one."""
-    if not parsed.excluded:
-        return None
-    return wq.Or([_string_query(name, c) for c in parsed.excluded for name in ("title_bigrams", "text_bigrams")])
-
-
-def _whoosh_filter(filters):
-    terms = [wq.Term(name, getattr(filters, name)) for name in ("column", "kind", "speaker", "meeting")
-             if getattr(filters, name)]
+def _run_whoosh(backend, parsed, filters, sort, page, per_page):
+    date_range = None
     if filters.date_from or filters.date_to:
         start = datetime.datetime.combine(filters.date_from, datetime.time.min) if filters.date_from else None
         end = datetime.datetime.combine(filters.date_to, datetime.time.max) if filters.date_to else None
-        terms.append(wq.DateRange("date", start, end))
-    return wq.And(terms) if terms else None
-
-
-_UNDATED = 2**63 - 1  # whoosh.fields.NUMERIC's default for a missing 64-bit sortable value
-
-
-def _undated_last(value):
-    return -1 if value >= _UNDATED else value
-
-
-def _run_whoosh(backend, parsed, filters, sort, page, per_page):
-    searcher = backend.searcher()
-    options = {
-        "filter": _whoosh_filter(filters),
-        "mask": exclusion_query(parsed),
-        "groupedby": {name: FieldFacet(name, maptype=Count) for name in FACETS},
-    }
-    if sort != "relevance" or not parsed.groups:
-        newest = sort != "oldest"
-        # Undated documents carry the column's maximum: last when oldest first, mapped below 0 for newest.
-        options["sortedby"] = TranslateFacet(_undated_last, FieldFacet("date")) if newest else FieldFacet("date")
-        options["reverse"] = newest
-    page_results = searcher.search_page(whoosh_query(parsed), page, pagelen=per_page, **options)
-    results = page_results.results
-    ids = [int(fields[DJANGO_ID]) for fields in page_results] if page_results.pagenum == page else []
-    facets = {name: results.groups(name) for name in FACETS}
-    return ids, len(results), facets
+        date_range = (datetime_to_long(start) if start else 0, datetime_to_long(end) if end else engine.UNDATED - 1)
+    key = doc_number_key(parsed.cleaned)
+    return engine.run(
+        backend.searcher(), parsed,
+        filter_terms=[(name, getattr(filters, name)) for name in ("column", "kind", "speaker", "meeting")
+                      if getattr(filters, name)],
+        date_range=date_range,
+        sort="newest" if sort == "relevance" and not parsed.groups else sort,
+        page=page, per_page=per_page,
+        doc_number_key=key if len(key) >= 4 else None,
+        tiers=(TITLE_SCORE, BODY_SCORE, DOC_NUMBER_SCORE),
+    )
 
 
 # --- haystack (Elasticsearch) ----------------------------------------------------------------------------------
