@@ -87,6 +87,16 @@ def test_the_cover_skips_every_other_bigram_yet_stays_exact():
     assert _found(ix, "人民代表") == {"b"}
 
 
+def test_documents_holding_the_whole_run_as_a_jieba_word_skip_the_position_check():
+    ix = _ram_index(a="县级以上人民政府应当", b="人民，政府", c="人民政府", d="政府人民")
+    assert list(analysis.words("人民政府")) == ["人民政府"]
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        with_words = run_matches(reader, "bigrams", "人民政府", word_field="words")
+        assert with_words == run_matches(reader, "bigrams", "人民政府")
+        assert {reader.stored_fields(d)["id"] for d in with_words} == {"a", "c"}
+
+
 def test_a_single_character_is_found_at_the_start_or_the_end_of_a_run():
     ix = _ram_index(a="依法行政", b="依法。", c="法治", d="行政")
     assert _found(ix, "法") == {"a", "b", "c"}

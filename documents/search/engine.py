@@ -18,6 +18,8 @@ from pickle import loads
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.system import _INT_SIZE
 
+from . import analysis
+
 FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting")
 UNDATED = 2**63  # Whoosh stores a missing sortable date as the column's maximum
 K1, B = 1.2, 0.75
@@ -63,26 +65,43 @@ def cover(run):
     return [(o, run[o : o + 2]) for o in offsets]
 
 
-def run_matches(reader, fieldname, run):
-    """{docnum: occurrences} of the documents whose field contains `run` (letters/digits/CJK, normalised)."""
+def doc_ids(reader, fieldname, term):
+    """The document numbers of one term's postings (ids only: cheaper than postings())."""
+    if (fieldname, term) not in reader:
+        return set()
+    matcher = reader.postings(fieldname, term)
+    if not isinstance(matcher, W3LeafMatcher):
+        return set(matcher.all_ids())
+    found = set()
+    while not matcher._atend:
+        matcher._read_ids()
+        found.update(matcher._ids)
+        matcher._next_block()
+    return found
+
+
+def run_matches(reader, fieldname, run, word_field=None):
+    """The documents (docnums) whose field contains `run` (letters/digits/CJK, normalised). When jieba keeps
+    the run as one word, the documents holding that word in `word_field` (the same text cut by jieba)
+    certainly contain it: only the others need their positions checked."""
     if len(run) == 1:
-        found = Counter()
+        found = set()
         for term in reader.expand_prefix(fieldname, run):
-            for docnum, (freq, _) in postings(reader, fieldname, term).items():
-                found[docnum] += int(freq)
+            found |= doc_ids(reader, fieldname, term)
         return found
     pieces = cover(run)
+    if len(pieces) == 1:
+        return doc_ids(reader, fieldname, pieces[0][1])
     lists = {term: postings(reader, fieldname, term) for _, term in pieces}
     if not all(lists.values()):
-        return {}
-    if len(pieces) == 1:
-        return {docnum: int(freq) for docnum, (freq, _) in lists[pieces[0][1]].items()}
+        return set()
+    sure = doc_ids(reader, word_field, run) if word_field and list(analysis.words(run)) == [run] else set()
     # Rarest first: the candidate set shrinks fastest.
     pieces.sort(key=lambda piece: len(lists[piece[1]]))
-    candidates = reduce(and_, (lists[term].keys() for _, term in pieces))
+    candidates = reduce(and_, (lists[term].keys() for _, term in pieces)) - sure
     first_offset, first_term = pieces[0]
     rest = [(offset - first_offset, lists[term]) for offset, term in pieces[1:]]
-    found = {}
+    found = set(sure)
     for docnum in candidates:
         starts = _positions(lists[first_term][docnum][1])
         for delta, plist in rest:
@@ -91,17 +110,17 @@ def run_matches(reader, fieldname, run):
             if not starts:
                 break
         else:
-            found[docnum] = len(starts)
+            found.add(docnum)
     return found
 
 
+WORD_FIELD = {"text_bigrams": "text", "title_bigrams": "title"}
+
+
 def string_matches(reader, fieldname, runs):
-    """Documents containing every run (a clause's string, split at punctuation): {docnum: occurrences}."""
-    results = [run_matches(reader, fieldname, run) for run in runs]
-    if not results:
-        return {}
-    common = reduce(and_, (r.keys() for r in results))
-    return {docnum: sum(r[docnum] for r in results) for docnum in common}
+    """The documents containing every run of a clause's string (punctuation splits a string into runs)."""
+    results = [run_matches(reader, fieldname, run, WORD_FIELD.get(fieldname)) for run in runs]
+    return reduce(and_, results) if results else set()
 
 
 # --- per-segment tables ---------------------------------------------------------------------------------------
