@@ -172,3 +172,12 @@ def test_rebuild_keeps_search_up_and_covers_the_queue():
     rebuild()  # swaps a new directory in
     assert found("照常搜索") == [article.pk]
     assert searcher_before is not get_backend().searcher()
+
+
+def test_haystacks_own_commands_work_with_the_backend():
+    published = make("已发布", "正文")
+    make("草稿", "正文", status=Article.Status.DRAFT)
+    call_command("update_index", verbosity=0)
+    assert indexed_ids(get_backend()) == {published.pk}
+    call_command("clear_index", interactive=False, verbosity=0)
+    assert indexed_ids(get_backend()) == set()

@@ -171,3 +171,11 @@ def test_the_haystack_path_used_for_elasticsearch_agrees(sample):
         expected = set(all_pks(q, filters=filters)[0])
         assert set(ids) >= expected if not parsed.groups[0][0].phrase else set(ids) == expected, q
         assert count == len(ids) and sum(facets["kind"].values()) == count
+
+
+def test_haystack_highlighting_works_for_chinese(sample):
+    """haystack's own highlighter (a StemmingAnalyzer) returns nothing for Chinese; the backend replaces it."""
+    from haystack.query import SearchQuerySet
+
+    results = list(SearchQuerySet().filter(content="国务院").highlight()[:3])
+    assert results and all("<em>国务院</em>" in r.highlighted["text"][0] for r in results)
