@@ -9,7 +9,8 @@ tables built once per segment version. Whoosh remains the index format, the writ
 
 import heapq
 import math
-from collections import Counter, defaultdict
+import threading
+from collections import Counter, OrderedDict, defaultdict
 from functools import reduce
 from itertools import accumulate
 from operator import and_
@@ -29,10 +30,45 @@ TITLE_WORD_WEIGHT = 2.0
 # --- postings -------------------------------------------------------------------------------------------------
 
 
+class PostingsCache:
+    """Decoded postings of the most recently used terms, bounded by their total number of postings. Common
+    bigrams and words (人民, 规定, 条例 ...) come back in query after query; decoding their blocks is most of a
+    query's time. Segments never change their postings, so (segment, field, term) is a safe key."""
+
+    def __init__(self, max_postings):
+        self.max_postings, self.size, self.entries = max_postings, 0, OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, reader, fieldname, term):
+        key = (reader.segment().segment_id(), fieldname, term)
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        found = _read_postings(reader, fieldname, term)
+        if len(found) * 4 <= self.max_postings:
+            with self.lock:
+                if key not in self.entries:
+                    self.entries[key] = found
+                    self.size += len(found)
+                while self.size > self.max_postings:
+                    _, evicted = self.entries.popitem(last=False)
+                    self.size -= len(evicted)
+        return found
+
+
+_cache = PostingsCache(max_postings=200_000)  # about 40 MB a process
+
+
 def postings(reader, fieldname, term):
     """{docnum: (frequency, encoded positions)} of one term in one segment; {} when absent."""
     if (fieldname, term) not in reader:
         return {}
+    return _cache.get(reader, fieldname, term)
+
+
+def _read_postings(reader, fieldname, term):
     matcher = reader.postings(fieldname, term)
     out = {}
     if isinstance(matcher, W3LeafMatcher):
