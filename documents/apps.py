@@ -5,3 +5,12 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "documents"
     verbose_name = "文档"
+
+    def ready(self):
+        # Every Article change queues an index update (documents/search/queue.py).
+        from . import cache
+        from .search import queue
+
+        queue.connect()
+        # Every change also retires the cached public pages that showed it (documents/cache.py).
+        cache.connect()

@@ -1,8 +1,49 @@
-from django.urls import path
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path, register_converter
 
-from . import views
+from . import feeds, sitemaps, views
+from .cache import cached_page
+
+
+class YearConverter:
+    regex = r"[0-9]{4}"
+    to_python = int
+
+    def to_url(self, value):
+        return f"{value:04d}"
+
+
+class MonthConverter:
+    """01 to 12 (9 also accepted); reversed as two digits: /archive/2022/09/."""
+
+    regex = r"0?[1-9]|1[0-2]"
+    to_python = int
+
+    def to_url(self, value):
+        return f"{value:02d}"
+
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
 
 app_name = "documents"
 
 urlpatterns = [
+    # Portal pages; every list and article page also answers ?format=json.
+    path("", views.home, name="home"),
+    path("columns/<slug:slug>/", views.column, name="column"),
+    path("columns/<slug:slug>/feed/", cached_page(feeds.ColumnFeed()), name="column_feed"),
+    path("articles/<int:pk>/", views.article, name="article"),
+    path("speakers/", views.speaker_list, name="speaker_list"),
+    path("speakers/<str:slug>/", views.speaker, name="speaker"),
+    path("speakers/<str:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/<str:slug>/", views.meeting, name="meeting"),
+    path("archive/", views.archive, name="archive"),
+    path("archive/<year:year>/", views.archive, name="archive_year"),
+    path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
+    path("feed/", cached_page(feeds.LatestFeed()), name="feed"),
+    path("sitemap.xml", cached_page(sitemap_views.sitemap), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("search/", views.search, name="search"),
 ]

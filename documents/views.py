@@ -1,0 +1,147 @@
+"""Portal views: thin. Queries live in documents.pages, the JSON form in documents.api."""
+
+from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.shortcuts import get_object_or_404, render
+from django.template import loader
+from django.urls import reverse
+from django.views.decorators.http import require_safe
+
+from . import api, pages
+from .cache import cached_page, depends_on_column
+from .context_processors import site as site_context
+from .models import Column, Meeting, Speaker
+
+# Re-exported for the staff preview (documents.admin): it renders the article template with the same context.
+article_context = pages.article_context
+
+
+def wants_json(request):
+    return request.GET.get("format") == "json"
+
+
+@require_safe
+@cached_page
+def home(request):
+    return render(request, "documents/home.html", pages.home())
+
+
+@require_safe
+@cached_page
+def column(request, slug):
+    column = get_object_or_404(Column, slug=slug)
+    depends_on_column(request, column.pk)
+    page = pages.get_page(pages.column_articles(column), request.GET.get("page"))
+    if wants_json(request):
+        return api.respond(api.page_payload(request, page, column=api.named(request, column)))
+    return render(request, "documents/column.html", {"column": column, "page": page, "nav_current": slug})
+
+
+@require_safe
+@cached_page
+def article(request, pk):
+    article = get_object_or_404(pages.article_queryset().published(), pk=pk)
+    depends_on_column(request, article.column_id)
+    context = pages.article_context(article)
+    if wants_json(request):
+        return api.respond(api.article_detail(request, context))
+    return render(request, "documents/article_detail.html", context)
+
+
+@require_safe
+@cached_page
+def speaker_list(request):
+    speakers = list(pages.speakers())
+    if wants_json(request):
+        return api.respond({"results": [api.speaker_summary(request, s) for s in speakers]})
+    return render(request, "documents/speaker_list.html", {"speakers": speakers})
+
+
+@require_safe
+@cached_page
+def speaker(request, slug):
+    speaker = get_object_or_404(Speaker, slug=slug)
+    years = pages.speaker_years(speaker)
+    if not years:
+        raise Http404("该发言人没有公开的文章")
+    if wants_json(request):
+        return api.respond(
+            {
+                "speaker": api.speaker_summary(request, speaker),
+                "years": [
+                    {"year": year, "results": [api.article_summary(request, a) for a in rows]} for year, rows in years
+                ],
+            }
+        )
+    return render(request, "documents/speaker_detail.html", {"speaker": speaker, "years": years})
+
+
+@require_safe
+@cached_page
+def meeting_list(request):
+    page = pages.get_page(pages.meetings(), request.GET.get("page"), per_page=50)
+    if wants_json(request):
+        return api.respond(
+            {
+                "count": page.paginator.count,
+                "page": page.number,
+                "num_pages": page.paginator.num_pages,
+                "results": [api.meeting_summary(request, m) for m in page.object_list],
+            }
+        )
+    return render(request, "documents/meeting_list.html", {"page": page})
+
+
+@require_safe
+@cached_page
+def meeting(request, slug):
+    meeting = get_object_or_404(Meeting, slug=slug)
+    page = pages.get_page(pages.meeting_articles(meeting), request.GET.get("page"))
+    if not page.paginator.count:
+        raise Http404("该会议没有公开的文章")
+    if wants_json(request):
+        return api.respond(api.page_payload(request, page, meeting=api.meeting_summary(request, meeting)))
+    return render(request, "documents/meeting_detail.html", {"meeting": meeting, "page": page})
+
+
+@require_safe
+@cached_page
+def archive(request, year=None, month=None):
+    years, unknown = pages.year_counts()
+    context = {"years": years, "unknown": unknown, "year": year, "month": month}
+    if year is not None:
+        page = pages.get_page(pages.archive_articles(year, month), request.GET.get("page"))
+        if not page.paginator.count:
+            raise Http404("这一时期没有公开的文章")
+        context.update(page=page, months=pages.month_counts(year))
+    if wants_json(request):
+        payload = {"years": [{"year": y, "count": n} for y, n in years], "unknown": unknown}
+        if year is not None:
+            payload["months"] = [{"month": m or None, "count": n} for m, n in context["months"]]
+            payload.update(api.page_payload(request, context["page"], year=year, month=month))
+        return api.respond(payload)
+    return render(request, "documents/archive.html", context)
+
+
+@require_safe
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        # Result pages are endless combinations of the same documents; the sitemap lists every document.
+        "Disallow: /search/",
+        f"Sitemap: {request.build_absolute_uri(reverse('documents:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request):
+    """handler500: the site's identity from settings only (no context processors, no database)."""
+    context = {**site_context(request), "nav_columns": ()}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))
+
+
+def search(request):
+    """The /search/ page and its JSON twin: a thin view over documents.search.query.search()."""
+    from .search.views import search_page
+
+    return search_page(request)

@@ -1,0 +1,203 @@
+"""Bounded load test of the production server on loopback, with staff saving articles meanwhile.
+
+    .venv/bin/python bench/load.py [CORPUS_DIR] [--workers 4] [--clients 8] [--seconds 30]
+
+Builds a throw-away site in a temporary folder (the whole corpus imported and indexed), starts gunicorn as
+`make serve` does, sends mixed traffic (home, column, article, search with Chinese queries, feeds) from a
+small client of our own for a bounded time, while another process saves articles through the ORM as staff do.
+Prints requests per second, p50 / p95 / p99 and errors per page family, then checks that every saved article is
+in the database and in the search index (`search_check`). Traffic goes to 127.0.0.1 only.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import random
+import secrets
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+QUERIES = ["人民代表大会", "常务委员会", "政府工作报告", "环境保护", "食品安全", "预算", "监督", "条例",
+           "教育", "乡村振兴", "\"依法治国\"", "城市 管理", "消费者权益", "GDP", "2019年"]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args, capture=False):
+    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
+                          capture_output=capture, text=True)
+
+
+def build_site(env, corpus):
+    started = time.perf_counter()
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")
+    manage(env, "import_documents", *sorted(str(p) for p in Path(corpus).glob("*.jsonl")), "--status", "published",
+           capture=True)
+    manage(env, "search_sync", capture=True)
+    print(f"site built in {time.perf_counter() - started:.0f} s")
+
+
+def site_urls(env):
+    """Sample the URLs of each page family from the database."""
+    code = (
+        "import json;from documents.models import Article,Column,Speaker;"
+        "a=list(Article.objects.published().order_by('?').values_list('id',flat=True)[:300]);"
+        "c=list(Column.objects.values_list('slug',flat=True));"
+        "s=list(Speaker.objects.values_list('slug',flat=True));"
+        "print(json.dumps({'articles':a,'columns':c,'speakers':s}))"
+    )
+    data = json.loads(manage(env, "shell", "-c", code, capture=True).stdout.strip().splitlines()[-1])
+    return data
+
+
+def pick(urls, rng):
+    family = rng.choices(["home", "column", "article", "search", "feed"], weights=[2, 3, 5, 3, 1])[0]
+    if family == "home":
+        return family, "/"
+    if family == "column":
+        return family, f"/columns/{rng.choice(urls['columns'])}/"
+    if family == "article":
+        return family, f"/articles/{rng.choice(urls['articles'])}/"
+    if family == "search":
+        return family, "/search/?" + urllib.parse.urlencode({"q": rng.choice(QUERIES)})
+    return family, "/feed/"
+
+
+def client(port, urls, deadline, results, seed):
+    rng = random.Random(seed)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    while time.monotonic() < deadline:
+        family, path = pick(urls, rng)
+        started = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Host": "127.0.0.1"})
+            response = conn.getresponse()
+            response.read()
+            ok = response.status == 200
+        except (OSError, http.client.HTTPException):
+            ok = False
+            conn.close()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        results.append((family, time.perf_counter() - started, ok, path))
+
+
+STAFF_SAVES = """
+import sys, time
+from documents.models import Article, Column
+column = Column.objects.get(slug="news")
+for i in range({count}):
+    article = Article(title=f"负载测试稿件{{i}}号 {marker}", column=column, status=Article.Status.PUBLISHED)
+    article.set_plain_text_body(f"负载测试期间保存的第{{i}}篇文章。")
+    article.save()
+    time.sleep({pause})
+print("saved", {count})
+"""
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+def report(results, seconds):
+    print(f"\n{'page':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
+    families = defaultdict(list)
+    for family, elapsed, ok, _ in results:
+        families[family].append((elapsed, ok))
+    for family, rows in sorted(families.items()) + [("all", [(e, ok) for _, e, ok, _ in results])]:
+        times = [e * 1000 for e, _ in rows]
+        errors = sum(1 for _, ok in rows if not ok)
+        print(f"{family:<8} {len(rows):>8} {len(rows) / seconds:>7.1f} {statistics.median(times):>7.1f} "
+              f"{percentile(times, .95):>7.1f} {percentile(times, .99):>7.1f} {errors:>6}")
+    failed = [path for _, _, ok, path in results if not ok]
+    if failed:
+        print("failed requests (first 5):", failed[:5])
+    return len(failed)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--saves", type=int, default=40)
+    args = parser.parse_args()
+    if not Path(args.corpus).is_dir():
+        sys.exit(f"corpus folder not found: {args.corpus}")
+
+    with tempfile.TemporaryDirectory(prefix="congress-load-") as tmp:
+        env = {**os.environ, "VAR_DIR": tmp, "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(40),
+               "ALLOWED_HOSTS": "127.0.0.1", "STATIC_MANIFEST": "1", "LOG_LEVEL": "ERROR"}
+        env.pop("DATABASE_URL", None)
+        build_site(env, args.corpus)
+        urls = site_urls(env)
+        port = free_port()
+        server = subprocess.Popen(
+            [str(Path(PYTHON).parent / "gunicorn"), "congress_site.wsgi:application", "--bind", f"127.0.0.1:{port}",
+             "--workers", str(args.workers), "--log-level", "warning"],
+            cwd=ROOT, env=env,
+        )
+        try:
+            for _ in range(100):
+                try:
+                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/robots.txt")
+                    break
+                except OSError:
+                    time.sleep(0.2)
+            warm = []
+            client(port, urls, time.monotonic() + 3, warm, seed=0)
+
+            marker = secrets.token_hex(4)
+            pause = args.seconds / max(args.saves, 1) / 2
+            staff = subprocess.Popen(
+                [PYTHON, "manage.py", "shell", "-c", STAFF_SAVES.format(count=args.saves, marker=marker, pause=pause)],
+                cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True,
+            )
+            results = []
+            deadline = time.monotonic() + args.seconds
+            threads = [threading.Thread(target=client, args=(port, urls, deadline, results, seed))
+                       for seed in range(1, args.clients + 1)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            staff.wait(timeout=120)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+        print(f"\n{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:.0f} s, "
+              f"{len(urls['articles'])} sampled articles")
+        errors = report(results, args.seconds)
+
+        manage(env, "search_sync", capture=True)
+        check = subprocess.run([PYTHON, "manage.py", "search_check"], cwd=ROOT, env=env, capture_output=True,
+                               text=True)
+        count_code = ("from documents.models import Article;"
+                      f"print(Article.objects.published().filter(title__endswith='{marker}').count())")
+        saved = int(manage(env, "shell", "-c", count_code, capture=True).stdout.strip().splitlines()[-1])
+        print(f"\nstaff saves during the load: {saved} of {args.saves} in the database; "
+              f"search_check exit {check.returncode}: {check.stdout.strip().splitlines()[-1] if check.stdout else ''}")
+        if errors or saved != args.saves or check.returncode:
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
