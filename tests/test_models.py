@@ -104,3 +104,17 @@ def test_history_is_recorded():
     article.title = "第二版"
     article.save()
     assert list(article.history.values_list("title", flat=True)) == ["第二版", "第一版"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_save_and_its_index_operation_commit_together(monkeypatch):
+    """Outside any transaction (a shell), an article is never saved without its search-queue row."""
+    from documents.models import IndexOperation
+
+    def broken_queue(*args, **kwargs):
+        raise RuntimeError("queue table unavailable")
+
+    monkeypatch.setattr(IndexOperation.objects, "bulk_create", broken_queue)
+    with pytest.raises(RuntimeError):
+        Article(title="半途而废", column=Column.objects.get(slug="news")).save()
+    assert not Article.objects.filter(title="半途而废").exists()
