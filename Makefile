@@ -23,11 +23,11 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
-# Migrate, load the bundled sample documents (safe to repeat), bring the search index up to date.
+# Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
+# up to date, building it when it is missing.
 sample: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
-	DEBUG=1 $(BIN)/python manage.py import_documents sample_data/ --status published
-	DEBUG=1 $(BIN)/python manage.py search_sync
+	DEBUG=1 $(BIN)/python manage.py import_documents documents/sample_data/ --status published
 
 run: sample
 	@echo ""

@@ -31,7 +31,7 @@ def make_article(title="文章", *, column_slug="news", status=Article.Status.PU
 
 
 def seed_speech():
-    """The speech of the original portal page (sample_data/portal_page_speech_2022-09-22.txt)."""
+    """The speech of the original portal page (documents/sample_data/portal_page_speech_2022-09-22.txt)."""
     speaker = Speaker.objects.create(name="张雷明", position="市委书记")
     return make_article(
         SEED_TITLE, speaker=speaker, speaker_title="市委书记", kind=Article.Kind.SPEECH, body=SEED_BODY

@@ -56,7 +56,7 @@ def test_second_run_changes_nothing(index_runs):
 
 @pytest.mark.django_db
 def test_dry_run_status_and_column_options(tmp_path, index_runs):
-    page = ROOT / "sample_data" / "portal_page_speech_2022-09-22.txt"
+    page = ROOT / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
     code, out, _ = command(str(page), "--dry-run")
     assert (code, out.strip()) == (0, "（试运行，没有写入任何内容）导入 1 篇，未变 0 篇，更新 0 篇，失败 0 篇")
     assert Article.objects.count() == 0 and index_runs == []
@@ -112,7 +112,7 @@ def test_imported_documents_are_searchable_after_the_command(tmp_path):
     from documents.models import IndexOperation
     from documents.search.query import search
 
-    page = ROOT / "sample_data" / "portal_page_speech_2022-09-22.txt"
+    page = ROOT / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
     assert command(str(page), str(CORPUS))[0] == 0
     assert IndexOperation.objects.count() == 0
     assert [hit.title for hit in search("人大工作会议").hits] == ["在市委人大工作会议上的讲话"]

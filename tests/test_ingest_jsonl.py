@@ -18,7 +18,7 @@ from documents.models import Article, Attachment, Column, Meeting, Speaker
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 CORPUS = FIXTURES / "corpus_small.jsonl"
-SEED = Path(__file__).resolve().parent.parent / "sample_data" / "portal_page_speech_2022-09-22.txt"
+SEED = Path(__file__).resolve().parent.parent / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
 
 
 def record(**fields):

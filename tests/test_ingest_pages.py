@@ -12,7 +12,7 @@ from documents.ingest.portal_page import read_portal_page
 from documents.models import Article
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "sample_data" / "portal_page_speech_2022-09-22.txt"
+SEED = ROOT / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 
 # The portal's frame around every article: none of it may end up in a document.

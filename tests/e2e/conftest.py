@@ -16,7 +16,7 @@ CHROMIUM_ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
-SEED_PAGE = Path(settings.BASE_DIR) / "sample_data" / "portal_page_speech_2022-09-22.txt"
+SEED_PAGE = Path(settings.BASE_DIR) / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
 SAMPLE = Path(__file__).parent.parent / "fixtures" / "search_sample.jsonl"
 
 # Chromium reports CSP violations on the console too; this makes each one explicit, whatever the page.
