@@ -2,6 +2,7 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, sitemaps, views
+from .search import views as search_views
 from .cache import cached_page
 
 
@@ -45,5 +46,6 @@ urlpatterns = [
     path("feed/", cached_page(feeds.LatestFeed()), name="feed"),
     path("sitemap.xml", cached_page(sitemap_views.sitemap), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("search/", views.search, name="search"),
+    # The search page and its JSON twin live beside the search engine (documents/search/views.py).
+    path("search/", search_views.search_page, name="search"),
 ]

@@ -138,10 +138,3 @@ def server_error(request):
     """handler500: the site's identity from settings only (no context processors, no database)."""
     context = {**site_context(request), "nav_columns": ()}
     return HttpResponseServerError(loader.get_template("500.html").render(context))
-
-
-def search(request):
-    """The /search/ page and its JSON twin: a thin view over documents.search.query.search()."""
-    from .search.views import search_page
-
-    return search_page(request)
