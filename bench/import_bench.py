@@ -6,13 +6,12 @@ Prints documents per second for the database part (reading, validating, saving: 
 indexing part (documents.search.queue.apply_pending), separately. Everything goes to a temporary folder.
 """
 
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import ROOT, setup_site
 
 
 def main():
@@ -21,23 +20,10 @@ def main():
     if not files:
         sys.exit(f"no .jsonl files in {corpus}")
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "congress_site.settings"),
-            SECRET_KEY="bench-only",
-            DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
-            MEDIA_ROOT=f"{tmp}/media",
-            SEARCH_INDEX_DIR=f"{tmp}/index",
-        )
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-
+        setup_site(Path(tmp))
         from documents.ingest.importer import import_paths
         from documents.search.queue import apply_pending
 
-        call_command("migrate", verbosity=0)
         size = sum(path.stat().st_size for path in files)
         print(f"corpus: {', '.join(path.name for path in files)} ({size / 1048576:.1f} MB)")
 

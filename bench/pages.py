@@ -4,11 +4,11 @@
 
 Imports the corpus (documents.ingest, as `manage.py import_documents` does) into a throw-away SQLite database in a
 temporary folder, then requests each page family in-process with Django's test Client (production settings:
-DEBUG off, every middleware) and prints the times. Prints figures; asserts nothing.
+DEBUG off, every middleware) and prints the times, first with the page cache off (rendering), then from a
+warm page cache. Prints figures; asserts nothing.
 """
 
 import argparse
-import os
 import random
 import statistics
 import sys
@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from throwaway import ROOT, setup_site
 
 
 def percentile(values, fraction):
@@ -63,37 +63,33 @@ def main():
         sys.exit(f"no .jsonl files in {corpus}")
 
     with tempfile.TemporaryDirectory(prefix="pages-bench-") as tmp:
-        os.environ.update(
-            DJANGO_SETTINGS_MODULE=os.environ.get("DJANGO_SETTINGS_MODULE", "congress_site.settings"),
-            SECRET_KEY="bench-only",
-            DATABASE_URL=f"sqlite:///{tmp}/db.sqlite3",
-            MEDIA_ROOT=f"{tmp}/media",
-            SEARCH_INDEX_DIR=f"{tmp}/index",
-            ALLOWED_HOSTS="testserver",
-        )
-        os.environ.pop("DEBUG", None)
-        sys.path.insert(0, str(ROOT))
-        import django
-
-        django.setup()
-        from django.core.management import call_command
-        from django.test import Client
-
+        setup_site(Path(tmp))
         from documents.ingest.importer import import_paths
 
-        call_command("migrate", verbosity=0)
         started = time.perf_counter()
         report = import_paths(files, status="published", progress=False)
         print(f"corpus: {report.summary()} in {time.perf_counter() - started:.0f} s")
 
-        rng = random.Random(2022)
-        client = Client()
-        print(f"{'page':<10}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
-        for family, urls in targets(rng, args.requests).items():
-            for url in urls[:5]:  # warm up: templates compiled, connection open
+        family_urls = targets(random.Random(2022), args.requests)
+        # First what rendering costs (page cache off), then what a warm page cache serves.
+        timed(family_urls, args.requests, "rendered (page cache off)", DUMMY_CACHE)
+        timed(family_urls, args.requests, "from the page cache (warm)", None)
+
+
+DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+
+
+def timed(family_urls, requests, label, caches):
+    from django.test import Client, override_settings
+
+    client = Client()
+    print(f"\n{label}\n{'page':<10}{'requests':>9}{'median ms':>11}{'p95 ms':>9}{'max ms':>9}")
+    with override_settings(**({"CACHES": caches} if caches else {})):
+        for family, urls in family_urls.items():
+            for url in urls[: requests if caches is None else 5]:  # warm up: templates, connection, cache
                 client.get(url)
             times = []
-            for i in range(args.requests):
+            for i in range(requests):
                 url = urls[i % len(urls)]
                 begin = time.perf_counter()
                 response = client.get(url)
@@ -104,7 +100,6 @@ def main():
                 f"{family:<10}{len(times):>9}{statistics.median(times):>11.1f}"
                 f"{percentile(times, 0.95):>9.1f}{max(times):>9.1f}"
             )
-
 
 if __name__ == "__main__":
     main()
