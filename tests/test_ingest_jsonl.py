@@ -46,6 +46,20 @@ def counts(report):
 
 
 @pytest.mark.django_db
+def test_control_characters_are_dropped_not_fatal(tmp_path):
+    """A NUL (which PostgreSQL refuses) or a bell in an old file is junk: dropped, the document still imported."""
+    path = write(tmp_path / "a.jsonl", record(
+        title="关于\u0000加强\u0007预算审查监督的决定", body="第一条\u0000 内容。\u000b\n\n第二条 施行。",
+        history=[{"date": "2021-06-01", "event": "通过\u0000"}],
+    ))
+    assert counts(run(path)) == (1, 0, 0, 0)
+    article = Article.objects.get()
+    assert article.title == "关于加强预算审查监督的决定"
+    assert article.text == "第一条 内容。\n\n第二条 施行。"
+    assert article.amendments == [{"date": "2021-06-01", "event": "通过"}]
+
+
+@pytest.mark.django_db
 def test_fields_of_a_record(tmp_path):
     path = write(tmp_path / "a.jsonl", record(
         speaker="王建国", speaker_title="市长", meeting="市十二届人大一次会议", kind="报告", category="会议报道",

@@ -4,7 +4,9 @@ A document is identified by its import key: given by the reader (JSON Lines: fro
 title, date and body text. Saving is all or nothing per document (one transaction).
 """
 
+import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -82,6 +84,26 @@ def _clean_body(data):
         return text_to_html(data.body_text), "\n\n".join(paragraphs)
     html = sanitize_html(data.body_html)
     return html, html_to_text(html)
+
+
+# C0 control characters but tab and line breaks, and DEL: invisible junk of old files that PostgreSQL refuses (NUL)
+# and XML feeds cannot carry.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(data):
+    changes = {
+        f.name: _CONTROL.sub("", value)
+        for f in dataclasses.fields(data)
+        if isinstance(value := getattr(data, f.name), str) and _CONTROL.search(value)
+    }
+    if data.amendments:
+        changes["amendments"] = [
+            {k: _CONTROL.sub("", v) if isinstance(v, str) else v for k, v in entry.items()}
+            if isinstance(entry, dict) else entry
+            for entry in data.amendments
+        ]
+    return dataclasses.replace(data, **changes) if changes else data
 
 
 def _check_text_fields(data):
@@ -173,6 +195,7 @@ class _DryRun(Exception):
 def save_document(data, *, status, default_column=None, update=False, dry_run=False, cache=None):
     """Save one document, or find it unchanged. Raises ImportProblem; saves nothing then."""
     cache = cache or LookupCache()
+    data = _without_control_characters(data)
     _check_text_fields(data)
     body, text = _clean_body(data)
     if not text and not data.attachments and not data.media_attachments:
