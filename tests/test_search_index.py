@@ -2,11 +2,12 @@
 
 import multiprocessing
 import shutil
+from contextlib import contextmanager
 
 import pytest
 from django.core import signals
 from django.core.management import CommandError, call_command
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from documents.models import Article, Column, IndexOperation
@@ -23,6 +24,21 @@ def make(title, body, status=Article.Status.PUBLISHED, **fields):
     article.set_plain_text_body(body)
     article.save()
     return article
+
+
+@contextmanager
+def request_cycle():
+    """The signals around a request, sent as Django's test client sends them: without Django's own handler that
+    closes the database connection (the test's transaction lives on it)."""
+    for signal in (signals.request_started, signals.request_finished):
+        signal.disconnect(close_old_connections)
+    try:
+        signals.request_started.send(sender=None)
+        yield
+        signals.request_finished.send(sender=None)
+    finally:
+        for signal in (signals.request_started, signals.request_finished):
+            signal.connect(close_old_connections)
 
 
 def found(q):
@@ -73,9 +89,8 @@ def test_the_operation_belongs_to_the_saving_transaction():
 
 def test_a_request_that_changed_articles_applies_the_queue_after_its_response():
     rebuild()
-    signals.request_started.send(sender=None)
-    article = make("刚刚发布", "发布后马上可以检索到的文章丁戊己。")
-    signals.request_finished.send(sender=None)
+    with request_cycle():
+        article = make("刚刚发布", "发布后马上可以检索到的文章丁戊己。")
     assert IndexOperation.objects.count() == 0
     assert found("丁戊己") == [article.pk]
 
@@ -90,9 +105,8 @@ def test_a_busy_index_leaves_the_queue_for_later():
         with pytest.raises(IndexBusy):  # never swallowed, never retried forever
             with backend.writer(timeout=0.2):
                 pass
-        signals.request_started.send(sender=None)
-        make("另一篇", "正文")
-        signals.request_finished.send(sender=None)  # the request does not wait and does not fail
+        with request_cycle():  # the request does not wait and does not fail
+            make("另一篇", "正文")
     assert IndexOperation.objects.count() == 2
     assert found("庚辛壬") == []
     call_command("search_sync")

@@ -15,7 +15,7 @@ second. Public page views queue nothing and so never write. Imports and scripts 
 import logging
 import threading
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from ..models import Article, Attachment, Column, IndexOperation, Meeting, Speaker
 from .backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, IndexBusy, IndexUnavailable, index_lock
@@ -124,7 +124,10 @@ def request_finished(**kwargs):
     except Exception:
         log.exception("applying the search queue after a request failed; it stays for search_sync")
     finally:
-        close_old_connections()  # Django closed the request's connection before us; do not leak ours
+        # Django closed the request's connection before this handler ran; close the one we opened, as Django
+        # would. Not inside a transaction (a test wraps the whole request in one): closing would break it.
+        if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+            close_old_connections()
 
 
 def connect():
