@@ -26,3 +26,12 @@ def _page_cache_in_tmp(settings, tmp_path):
             "LOCATION": str(tmp_path / "cache"),
         }
     }
+
+
+@pytest.fixture
+def editor_client(client, db):
+    """A test client logged in as a member of the 编辑 group (staff who write drafts but cannot publish)."""
+    from tests.staff_support import staff_user
+
+    client.force_login(staff_user("editor", "编辑"))
+    return client

@@ -16,12 +16,6 @@ from tests.staff_support import staff_user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(staff_user("editor", "编辑"))
-    return client
-
-
 def test_body_uses_the_bundled_editor_in_chinese_with_no_outside_script(editor_client):
     page = editor_client.get(reverse("admin:documents_article_add")).content.decode()
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', page)

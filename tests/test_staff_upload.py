@@ -15,12 +15,6 @@ from tests.staff_support import docx_bytes, staff_user, upload, zip_bytes
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def editor_client(client):
-    client.force_login(staff_user("editor", "编辑"))
-    return client
-
-
 def assert_nothing_saved(settings):
     assert Article.objects.count() == 0
     assert Attachment.objects.count() == 0
