@@ -163,6 +163,9 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 
+# Writer processes for a full index build of a large archive (rebuild_index, big imports).
+SEARCH_BUILD_PROCS = int(os.environ.get("SEARCH_BUILD_PROCS", str(min(2, os.cpu_count() or 1))))
+
 # The site's identity: another city changes these and nothing else.
 SITE_NAME = os.environ.get("SITE_NAME", "平顶山市人民代表大会常务委员会")
 SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "平顶山人大")

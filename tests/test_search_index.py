@@ -195,3 +195,22 @@ def test_haystacks_own_commands_work_with_the_backend():
     assert indexed_ids(get_backend()) == {published.pk}
     call_command("clear_index", interactive=False, verbosity=0)
     assert indexed_ids(get_backend()) == set()
+
+
+def test_a_large_backlog_is_rebuilt_whole_but_never_after_a_request(monkeypatch):
+    from documents.search import indexing, queue
+
+    rebuild()
+    monkeypatch.setattr(queue, "REBUILD_ABOVE", 2)
+    calls = []
+    real_rebuild = indexing.rebuild
+    monkeypatch.setattr(indexing, "rebuild", lambda **kwargs: calls.append(kwargs) or real_rebuild(**kwargs))
+
+    first = [make(f"积压文章{i}", f"积压正文癸{i}号") for i in range(3)]
+    apply_pending(wait=False, build_missing=False)  # what a web request runs: updates in place
+    assert calls == [] and IndexOperation.objects.count() == 0
+
+    more = [make(f"又一批{i}", f"积压正文癸又{i}号") for i in range(3)]
+    assert apply_pending() == 3  # what search_sync and imports run: the backlog is rebuilt whole
+    assert len(calls) == 1 and IndexOperation.objects.count() == 0
+    assert sorted(found("积压正文癸")) == sorted(a.pk for a in first + more)

@@ -4,6 +4,7 @@ and the consistency check. All writes hold the index lock (backend.index_lock): 
 import os
 import shutil
 
+from django.conf import settings
 from haystack import connections
 from haystack.constants import DJANGO_ID, ID
 from whoosh import index as whoosh_index
@@ -38,12 +39,20 @@ def index_documents(backend, writer, article_ids, using="default"):
             writer.delete_by_term(ID, IDENTIFIER.format(article_id))
 
 
-def rebuild(*, procs=1, using="default", lock_timeout=LOCK_TIMEOUT, progress=None):
+# Below this many documents, starting writer processes costs more than it saves.
+PARALLEL_ABOVE = 500
+
+
+def rebuild(*, procs=None, using="default", lock_timeout=LOCK_TIMEOUT, progress=None):
     """Build a complete index in a sibling directory, then swap it in: search stays up meanwhile.
-    Returns the number of documents indexed. Queue entries seen before the build are covered by it."""
+    Returns the number of documents indexed. Queue entries seen before the build are covered by it.
+    procs=None: settings.SEARCH_BUILD_PROCS writer processes for a large archive, one for a small one."""
     backend = get_backend(using)
     search_index = get_search_index(using)
     path = os.path.normpath(backend.path)
+    if procs is None:
+        large = search_index.index_queryset(using).count() >= PARALLEL_ABOVE
+        procs = settings.SEARCH_BUILD_PROCS if large else 1
     with index_lock(path, lock_timeout):
         covered = list(IndexOperation.objects.values_list("id", flat=True))
         backend.setup_complete = False
