@@ -12,6 +12,7 @@ import gzip
 import json
 import random
 import re
+import shutil
 import statistics
 import tempfile
 import time
@@ -103,9 +104,20 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--procs", type=int, default=2, help="processes for the index build")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (database and index, ~800 MB)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="search-bench-"))
+    try:
+        run(workdir, args)
+    finally:
+        if args.keep:
+            print(f"kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(workdir, args):
     setup_site(workdir)
     from django.db import connection
 
