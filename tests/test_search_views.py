@@ -87,6 +87,7 @@ def test_json_format(client, docs):
     assert get(client, q="监督", format="json", per_page="100").status_code == 200
     bad = get(client, q="监督", format="json", per_page="101")
     assert bad.status_code == 400 and "每页条数" in bad.json()["error"]
+    assert "每页条数" in bad.content.decode()  # readable as sent, not \\u-escaped
 
 
 def test_filters_facets_and_dropping_filters(client, docs):

@@ -17,7 +17,8 @@ def search_page(request):
     if not form.is_valid():
         errors = form.error_messages()
         if as_json:
-            return JsonResponse({"error": " ".join(errors), "errors": errors}, status=400)
+            return JsonResponse({"error": " ".join(errors), "errors": errors}, status=400,
+                                json_dumps_params={"ensure_ascii": False})
         return _render(request, form, SearchResults(messages=errors), status=400)
     results = search(**form.search_args(json=as_json))
     if as_json:
