@@ -6,6 +6,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from tinymce.widgets import AdminTinyMCE
 
+from .dates import InvalidDate, parse_partial_date
 from .models import Article, Column, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
@@ -43,7 +44,47 @@ EDITOR_CONFIG = {
 }
 
 
+class AmendmentsField(forms.Field):
+    """修订沿革 as staff write it, one event a line: `2021-06-01 市人大常委会第五次会议通过` (the date may be
+    2021-06 or 2021, or left out). Stored as the import format's list of {"date", "event"}."""
+
+    widget = forms.Textarea(attrs={"rows": 4, "cols": 80})
+
+    def prepare_value(self, value):
+        if isinstance(value, str):  # the text of a form that failed validation, shown back as typed
+            return value
+        lines = []
+        for item in value or []:
+            if isinstance(item, dict):
+                lines.append(" ".join(part for part in (item.get("date") or "", item.get("event") or "") if part))
+        return "\n".join(lines)
+
+    def to_python(self, value):
+        entries = []
+        for number, line in enumerate((value or "").splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            first, _, rest = line.partition(" ")
+            date = None
+            if first[:4].isdigit():
+                try:
+                    date = parse_partial_date(first).isoformat()
+                except InvalidDate as error:
+                    raise forms.ValidationError(f"第 {number} 行：{error}") from None
+                line = rest.strip()
+            if not line:
+                raise forms.ValidationError(f"第 {number} 行：日期后面缺少事件说明")
+            entries.append({"date": date, "event": line})
+        return entries
+
+
 class ArticleAdminForm(forms.ModelForm):
+    amendments = AmendmentsField(
+        label="修订沿革", required=False,
+        help_text="每行一条：日期（2021-06-01、2021-06 或 2021，可省略）加空格再写事件，如“2021-06-01 市人大常委会通过”。",
+    )
+
     class Meta:
         model = Article
         fields = "__all__"

@@ -5,6 +5,7 @@ import json
 import re
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -67,7 +68,7 @@ def test_editor_output_passes_the_sanitizer(editor_client):
         reverse("admin:documents_article_add"),
         {
             "title": "富文本", "column": column.pk, "kind": "news", "date_precision": "unknown", "body": body,
-            "amendments": "[]", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
+            "amendments": "", "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
         },
     )
     assert response.status_code == 302
@@ -163,3 +164,32 @@ def test_picture_upload_needs_permission_post_and_the_csrf_token():
     assert client.get(url).status_code == 405
     assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}).status_code == 403
     assert client.post(url, {"file": SimpleUploadedFile("a.png", png_bytes())}, HTTP_X_CSRFTOKEN=token).status_code == 200
+
+
+def test_amendments_are_edited_as_lines_not_json():
+    from documents.forms import AmendmentsField
+
+    field = AmendmentsField(required=False)
+    stored = [{"date": "2011-11-17", "event": "市人大常委会通过"}, {"date": "2020", "event": "第一次修正"},
+              {"date": None, "event": "第二次修正"}]
+    shown = field.prepare_value(stored)
+    assert shown == "2011-11-17 市人大常委会通过\n2020 第一次修正\n第二次修正"
+    assert field.clean(shown + "\n\n") == stored  # what staff see saves back unchanged
+
+    with pytest.raises(ValidationError) as error:
+        field.clean("2011-11-17 通过\n2021-02-30 修正")
+    assert "第 2 行" in str(error.value) and "不存在" in str(error.value)
+    with pytest.raises(ValidationError, match="缺少事件说明"):
+        field.clean("2021-06")
+
+
+def test_amendments_round_trip_through_the_admin_form(client):
+    from tests.staff_support import staff_user
+
+    client.force_login(staff_user("reviewer", "审核"))
+    article = Article(title="条例", column=Column.objects.get(slug="documents"),
+                      amendments=[{"date": "2011-11-17", "event": "通过"}])
+    article.set_plain_text_body("正文")
+    article.save()
+    page = client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
+    assert "2011-11-17 通过</textarea>" in page and "[{" not in page.split('name="amendments"')[1][:200]

@@ -27,7 +27,7 @@ def article_form(article, **changes):
     data = {
         "title": article.title, "subtitle": "", "column": article.column_id, "kind": article.kind,
         "speaker_title": "", "doc_number": "", "issuer": "", "date": "", "date_precision": "unknown",
-        "body": article.body, "cover_alt": "", "source": "", "amendments": "[]",
+        "body": article.body, "cover_alt": "", "source": "", "amendments": "",
         "attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0",
     }
     data.update(changes)
