@@ -260,3 +260,24 @@ def test_date_change_moves_article_between_archives(client, articles):
     news[1].date = datetime.date(2021, 5, 1)
     news[1].save()
     assert "要闻2" not in page_text(client.get(september))
+
+
+def test_an_import_retires_cached_pages_once_at_the_end(client, articles, tmp_path, monkeypatch):
+    import json
+
+    from documents.ingest.importer import import_paths
+
+    client.get("/")
+    client.get(reverse("documents:column", args=["news"]))
+    bumps = []
+    real_bump = page_cache.bump
+    monkeypatch.setattr(page_cache, "bump", lambda names: bumps.append(set(names)) or real_bump(names))
+    records = [{"title": f"导入的新闻{n}", "date": f"2022-10-0{n}", "category": "人大要闻", "kind": "新闻",
+                "body": "正文", "source": f"test:{n}"} for n in (1, 2, 3)]
+    path = tmp_path / "news.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+
+    assert import_paths([path], status="published", progress=False).imported == 3
+    assert len(bumps) == 1  # not one per document
+    for url in ("/", reverse("documents:column", args=["news"])):
+        assert "导入的新闻3" in page_text(client.get(url))

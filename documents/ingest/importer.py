@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
+from ..cache import batched_invalidation
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED
 from .office import check_size, read_office_file
@@ -126,8 +127,8 @@ def import_paths(paths, *, status, default_column=None, update=False, dry_run=Fa
     }
     total = sum(path.stat().st_size for path in files)
     show = sys.stderr.isatty() if progress is None else progress
-    with tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="导入", disable=not show,
-              file=sys.stderr, leave=False) as bar:
+    with batched_invalidation(), tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="导入",
+                                      disable=not show, file=sys.stderr, leave=False) as bar:
         run = _Run(report, options, bar)
         for path in files:
             if path.name.lower().endswith(JSONL_SUFFIXES):
