@@ -1,5 +1,6 @@
-"""Faults on a real production server (gunicorn on a free 127.0.0.1 port, a throw-away site in a temporary
-folder): a worker killed mid-request, the index writer killed mid-batch. Bounded: every wait has a deadline."""
+"""Faults on a real production server (gunicorn with `make serve`'s configuration on a free 127.0.0.1 port, a
+throw-away site in a temporary folder): a worker killed mid-request, the search applier killed, the index writer
+killed mid-batch; and a fresh process's first search. Bounded: every wait has a deadline."""
 
 import fcntl
 import http.client
@@ -51,14 +52,16 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def children(pid):
+def children(pid, applier=False):
+    """The master's worker processes, or (applier=True) its search applier."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == pid:
+        if int(fields[1]) == pid and (b"search_sync" in command) == applier:
             found.append(int(stat.parent.name))
     return sorted(found)
 
@@ -90,10 +93,12 @@ def site(tmp_path_factory):
 def server(site):
     var, env, _ = site
     port = free_port()
+    # The applier runs once at start, then sleeps: the writer test below drives the queue itself.
+    serving = {**env, "WORKERS": "2", "SEARCH_APPLIER_INTERVAL": "3600"}
     process = subprocess.Popen(
-        [str(GUNICORN), "congress_site.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [str(GUNICORN), "--config", "congress_site/gunicorn.conf.py", "congress_site.wsgi:application",
+         "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"],
+        cwd=ROOT, env=serving, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
 
     def ready():
@@ -136,7 +141,7 @@ def test_a_killed_worker_is_replaced_and_the_site_keeps_answering(site, server):
     threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
-    time.sleep(2)
+    assert wait_for(lambda: sum(status == 200 for _, status in results) >= 20, 5, step=0.01)
     victim = children(process.pid)[0]
     killed["at"] = time.monotonic()
     os.kill(victim, signal.SIGKILL)  # 4 clients on 2 workers: it is serving a request
@@ -178,28 +183,47 @@ def lock_held(lock):
         return False
 
 
-def test_a_killed_index_writer_leaves_nothing_the_next_sync_cannot_fix(site, server):
+# A search_sync whose batch stops halfway (half its documents written, nothing committed) until it is killed.
+HALFWAY_WRITER = """
+import os, time
+from documents.search import indexing, queue
+write = indexing.index_documents
+def halfway(backend, writer, ids, using="default"):
+    write(backend, writer, ids[: len(ids) // 2], using)
+    open(os.environ["HALFWAY_MARK"], "w").close()
+    time.sleep(600)
+indexing.index_documents = halfway
+queue.apply_pending()
+"""
+
+
+def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
     var, env, ids = site
     _, port = server
     manage(env, "search_sync")
     assert manage(env, "search_check", check=False).returncode == 0
-    # The database moves on without the index knowing (an update() sends no signal): 5 unpublished, then many
-    # queued operations, more than one batch.
-    hidden = ids[-5:]
+    # The database moves on without the index knowing (an update() sends no signal): 5 unpublished, then
+    # queued operations for every document: more than one batch, fewer than a full rebuild takes.
+    from documents.search.queue import BATCH, REBUILD_ABOVE
+
+    hidden, repeat = ids[-5:], REBUILD_ABOVE // len(ids)
+    assert BATCH < len(ids) * repeat <= REBUILD_ABOVE
     shell(env, "from documents.models import Article; from documents.search.queue import enqueue; "
-               f"Article.objects.filter(pk__in={hidden}).update(status='draft'); enqueue({ids} * 30); print('ok')")
+               f"Article.objects.filter(pk__in={hidden}).update(status='draft'); enqueue({ids} * {repeat}); "
+               "print('ok')")
     differs = manage(env, "search_check", check=False)
     assert differs.returncode != 0 and "多余" in differs.stdout + differs.stderr
 
     from documents.search.backend import lock_path
 
-    lock = lock_path(var / "whoosh_index")
-    writer = subprocess.Popen([sys.executable, "manage.py", "search_sync"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    lock, halfway = lock_path(var / "whoosh_index"), tmp_path / "halfway"
+    writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", HALFWAY_WRITER], cwd=ROOT,
+                              env={**env, "HALFWAY_MARK": str(halfway)}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
     try:
-        assert wait_for(lambda: lock_held(lock), 30, step=0.02), "the writer never took the index lock"
-        time.sleep(0.3)
-        assert writer.poll() is None, "the writer finished before it could be killed; queue more operations"
+        assert wait_for(lambda: halfway.exists() or writer.poll() is not None, 60, step=0.02)
+        assert halfway.exists(), "the writer never reached the middle of its batch: " + writer.stderr.read()
+        assert lock_held(lock)
         writer.send_signal(signal.SIGKILL)
     finally:
         writer.wait(timeout=10)
@@ -212,7 +236,42 @@ def test_a_killed_index_writer_leaves_nothing_the_next_sync_cannot_fix(site, ser
     assert status == 200 and "results" in json.loads(body)
 
     assert not lock_held(lock)  # the lock died with its holder
+    assert shell(env, "from documents.models import IndexOperation; print(IndexOperation.objects.count())") == \
+        str(len(ids) * repeat)  # nothing was taken off the queue
     manage(env, "search_sync")
     check = manage(env, "search_check", check=False)
     assert check.returncode == 0, check.stdout + check.stderr
     assert shell(env, "from documents.models import IndexOperation; print(IndexOperation.objects.count())") == "0"
+
+
+def test_the_search_applier_is_restarted_with_the_workers(server):
+    process, _ = server
+    assert wait_for(lambda: len(children(process.pid, applier=True)) == 1, 15)
+    applier = children(process.pid, applier=True)[0]
+    os.kill(applier, signal.SIGKILL)
+    assert wait_for(lambda: children(process.pid, applier=True) not in ([], [applier]), 15)
+    assert len(children(process.pid)) == 2
+
+
+FIRST_SEARCH = """
+import json
+import jieba
+from documents.search import engine
+import congress_site.wsgi  # what gunicorn and runserver load before serving
+warmed, tables = jieba.dt.initialized, len(engine._tables)
+loads = []
+jieba.initialize = lambda *args, **kwargs: loads.append(1)
+from documents.search.query import search
+results = search("监督 报告")
+print(json.dumps({"warmed": warmed, "tables": tables, "loads": len(loads), "count": results.count,
+                  "new_tables": len(engine._tables) - tables}))
+"""
+
+
+def test_a_fresh_process_answers_its_first_search_without_loading_the_dictionary(site):
+    _, env, _ = site
+    manage(env, "search_sync")
+    first = json.loads(shell(env, FIRST_SEARCH))
+    assert first["warmed"] and first["tables"] >= 1
+    assert first["loads"] == 0 and first["new_tables"] == 0
+    assert first["count"] > 0

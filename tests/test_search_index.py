@@ -14,7 +14,7 @@ from documents.models import Article, Column, IndexOperation
 from documents.search.backend import IndexBusy, index_lock
 from documents.search.indexing import get_backend, indexed_ids, rebuild
 from documents.search.query import search
-from documents.search.queue import apply_pending
+from documents.search.queue import apply_forever, apply_pending, enqueue
 
 pytestmark = pytest.mark.django_db
 
@@ -93,6 +93,42 @@ def test_a_request_that_changed_articles_applies_the_queue_after_its_response():
         article = make("刚刚发布", "发布后马上可以检索到的文章丁戊己。")
     assert IndexOperation.objects.count() == 0
     assert found("丁戊己") == [article.pk]
+
+
+def test_a_request_applies_what_it_queued_never_the_backlog():
+    rebuild()
+    backlog = [make(f"积压的文章{n}", "导入留下的积压癸子丑。") for n in range(3)]
+    enqueue([a.pk for a in backlog] * 400)  # more than REBUILD_ABOVE: a command would rebuild the whole index
+    waiting = IndexOperation.objects.count()
+    with request_cycle():
+        article = make("管理员刚保存", "保存后马上可以检索寅卯辰。")
+    assert found("寅卯辰") == [article.pk]
+    assert found("癸子丑") == []
+    assert IndexOperation.objects.count() == waiting
+    assert not IndexOperation.objects.filter(article_id=article.pk).exists()
+
+
+def test_a_request_that_touched_many_articles_applies_a_bounded_part(monkeypatch):
+    from documents.search import queue
+
+    rebuild()
+    monkeypatch.setattr(queue, "REQUEST_LIMIT", 2)
+    with request_cycle():
+        articles = [make(f"批量发布{n}", "批量操作的文章巳午未。") for n in range(5)]
+    assert len(found("巳午未")) == 2
+    assert IndexOperation.objects.count() == 3
+    apply_forever(0, rounds=1)  # the applier beside the web workers takes the rest
+    assert sorted(found("巳午未")) == sorted(a.pk for a in articles)
+
+
+def test_the_applier_survives_a_busy_index_and_applies_later():
+    rebuild()
+    article = make("等待应用", "由后台应用的文章申酉戌。")
+    with index_lock(get_backend().path):
+        apply_forever(0, rounds=2)  # does not wait, does not raise
+    assert IndexOperation.objects.count() == 1
+    apply_forever(0, rounds=1)
+    assert found("申酉戌") == [article.pk] and IndexOperation.objects.count() == 0
 
 
 def test_a_busy_index_leaves_the_queue_for_later():

@@ -34,7 +34,7 @@ def normalize(text):
     return unicodedata.normalize("NFKC", text).lower()
 
 
-def _ensure_jieba():
+def load_dictionary():
     """Load jieba's dictionary once per process (0.5 s, 80 MB); the cache goes to the temp dir."""
     if not jieba.dt.initialized:
         with _jieba_lock:
@@ -50,7 +50,7 @@ def words(text):
     """jieba words of `text` (normalised), without punctuation and spaces. Each run is cut on its own (jieba
     splits at punctuation too), and runs recur in legal texts (第一条, 县级以上人民政府 ...): a cache saves
     about a third of the segmenting, the slowest part of building the index."""
-    _ensure_jieba()
+    load_dictionary()
     for run in runs(text):
         yield from _cut(run)
 

@@ -6,14 +6,17 @@ touches the index there: apply_pending() applies the queue later, under the inde
 Each operation only names an article: applying it looks at the article's state *now* (published -> indexed,
 anything else -> removed), so the order and number of operations do not matter.
 
-When an HTTP request (in practice an admin save) queued operations, the queue is applied once the response
-has been sent (request_finished), without waiting for the lock: a published article is searchable within a
-second. Public page views queue nothing and so never write. Imports and scripts call apply_pending() (or
-`manage.py search_sync`) at the end; whatever stays queued (the lock was busy) is applied by the next sync.
+When an HTTP request (in practice an admin save) queued operations, the operations of the articles it touched
+(at most REQUEST_LIMIT of them) are applied once the response has been sent (request_finished), without waiting
+for the lock: a published article is searchable within a second, and a worker never takes on the backlog
+others left (a big import, a batch action on thousands of articles). Public page views queue nothing and so
+never write. Imports and scripts call apply_pending() (or `manage.py search_sync`) at the end; whatever stays
+queued is applied by the applier (`search_sync --loop`, started by `make serve`) or a cron'd `search_sync`.
 """
 
 import logging
 import threading
+import time
 
 from django.db import close_old_connections, connections
 
@@ -23,6 +26,8 @@ from .backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, IndexBusy, IndexU
 log = logging.getLogger(__name__)
 BATCH = 500
 REBUILD_ABOVE = 1000  # pending operations
+# Articles a web request brings up to date after its response: about a second of index writing at most.
+REQUEST_LIMIT = 200
 
 _request_state = threading.local()
 
@@ -31,35 +36,38 @@ def enqueue(article_ids, action=IndexOperation.Action.UPDATE):
     ops = [IndexOperation(article_id=article_id, action=action) for article_id in article_ids]
     if ops:
         IndexOperation.objects.bulk_create(ops)
-        _request_state.queued = True
+        touched = getattr(_request_state, "articles", None)
+        if touched is not None:  # inside a request: remembered for request_finished
+            touched.update(op.article_id for op in ops)
 
 
 def pending_count():
     return IndexOperation.objects.count()
 
 
-def apply_pending(*, wait=True, build_missing=True, using="default"):
+def apply_pending(*, wait=True, build_missing=True, articles=None, using="default"):
     """Apply the queued operations; return how many were applied. One writer at a time: waits for the lock
     (bounded), or with wait=False does not wait; IndexBusy when the lock stays taken (the operations stay
-    queued). A missing index is built from scratch (build_missing) or left alone (the operations stay)."""
+    queued). A missing index is built from scratch (build_missing) or left alone (the operations stay).
+    `articles`: only the operations of these article ids (what one web request queued), in place."""
     from . import indexing
 
     backend = indexing.get_backend(using)
     if not isinstance(backend, ChineseWhooshSearchBackend):
-        return _apply_through_haystack(backend, using)
+        return _apply_through_haystack(backend, using, articles)
     exists = backend.index_exists()
     if not exists and not build_missing:
         return 0
     # From a command (build_missing), a missing index or a large backlog (a big import) is rebuilt whole, in
     # parallel, and swapped in: far faster than updating documents one by one. Never after a web request.
-    queued = pending_count() if build_missing else 0
+    queued = pending_count() if build_missing and articles is None else 0
     if not exists or queued > REBUILD_ABOVE:
         indexing.rebuild(using=using, lock_timeout=LOCK_TIMEOUT if wait else 0)
         return queued
     applied = 0
     with index_lock(backend.path, LOCK_TIMEOUT if wait else 0):
         while True:
-            ops = list(IndexOperation.objects.order_by("id")[:BATCH])
+            ops = list(_queued(articles)[:BATCH])
             if not ops:
                 break
             with backend.writer(locked=True) as writer:
@@ -70,12 +78,35 @@ def apply_pending(*, wait=True, build_missing=True, using="default"):
     return applied
 
 
-def _apply_through_haystack(backend, using):
+def _queued(articles):
+    ops = IndexOperation.objects.order_by("id")
+    return ops if articles is None else ops.filter(article_id__in=articles)
+
+
+def apply_forever(interval, *, rounds=None):
+    """The applier beside the web workers (`search_sync --loop`): apply the queue every `interval` seconds,
+    never failing on a busy or broken index; `rounds` bounds the loop (tests)."""
+    done = 0
+    while rounds is None or done < rounds:
+        try:
+            apply_pending(wait=False)
+        except IndexBusy:
+            log.info("search index busy; the applier tries again")
+        except Exception:
+            log.exception("the search applier failed; it tries again")
+        finally:
+            _close_idle_connections()
+        done += 1
+        if rounds is None or done < rounds:
+            time.sleep(interval)
+
+
+def _apply_through_haystack(backend, using, articles=None):
     """Another engine (Elasticsearch): haystack's update/remove, which the engine serialises itself."""
     from . import indexing
 
     search_index, applied = indexing.get_search_index(using), 0
-    while ops := list(IndexOperation.objects.order_by("id")[:BATCH]):
+    while ops := list(_queued(articles)[:BATCH]):
         ids = {op.article_id for op in ops}
         published = list(search_index.index_queryset(using).filter(pk__in=ids))
         if published:
@@ -113,25 +144,30 @@ def related_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 def request_started(**kwargs):
-    _request_state.queued = False
+    _request_state.articles = set()
 
 
 def request_finished(**kwargs):
-    """Apply what this request queued, if nobody else is writing; never fails the request."""
-    if not getattr(_request_state, "queued", False):
+    """Apply what this request queued (bounded), if nobody else is writing; never fails the request."""
+    touched, _request_state.articles = getattr(_request_state, "articles", None), None
+    if not touched:
         return
-    _request_state.queued = False
     try:
-        apply_pending(wait=False, build_missing=False)
+        apply_pending(wait=False, build_missing=False, articles=sorted(touched)[:REQUEST_LIMIT])
     except (IndexBusy, IndexUnavailable):
         log.info("search index busy or missing; the queue stays for search_sync")
     except Exception:
         log.exception("applying the search queue after a request failed; it stays for search_sync")
     finally:
-        # Django closed the request's connection before this handler ran; close the one we opened, as Django
-        # would. Not inside a transaction (a test wraps the whole request in one): closing would break it.
-        if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
-            close_old_connections()
+        # Django closed the request's connection before this handler ran; close the one we opened, as Django would.
+        _close_idle_connections()
+
+
+def _close_idle_connections():
+    """Close connections as Django does after a request, but not inside a transaction (a test wraps everything
+    in one): closing would break it."""
+    if not any(conn.in_atomic_block for conn in connections.all(initialized_only=True)):
+        close_old_connections()
 
 
 def connect():

@@ -1,0 +1,47 @@
+"""gunicorn settings for `make serve`: the app loaded and warmed once in the master, workers forked from it,
+and the search applier supervised beside them."""
+
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+# The master imports the app (congress_site/wsgi.py warms up search) before it forks: every worker starts with
+# jieba's dictionary and the index tables loaded, shared copy-on-write, and answers its first search at once.
+preload_app = True
+workers = int(os.environ.get("WORKERS", "4"))
+timeout = 60
+graceful_timeout = 20
+accesslog = "-"
+errorlog = "-"
+
+ROOT = Path(__file__).resolve().parent.parent
+APPLIER_INTERVAL = os.environ.get("SEARCH_APPLIER_INTERVAL", "5")
+_applier = {"stop": False, "process": None}
+
+
+def _supervise(server):
+    """Run `search_sync --loop` and start it again if it dies, until the master exits."""
+    while not _applier["stop"]:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "search_sync", "--loop", "--interval", APPLIER_INTERVAL], cwd=ROOT
+        )
+        _applier["process"] = process
+        code = process.wait()
+        if not _applier["stop"]:
+            server.log.warning("search applier exited with %s; restarting it", code)
+            time.sleep(1)
+
+
+def when_ready(server):
+    threading.Thread(target=_supervise, args=(server,), name="search-applier", daemon=True).start()
+
+
+def on_exit(server):
+    _applier["stop"] = True
+    process = _applier["process"]
+    if process is not None and process.poll() is None:
+        process.terminate()
+        process.wait(timeout=10)
