@@ -177,8 +177,8 @@ NOTICE_COLUMN_SLUG = os.environ.get("NOTICE_COLUMN_SLUG", "notices")
 
 # Largest file the importers and the admin upload accept.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
-# Longest time reading one attachment's text may take (documents/ingest/attachment_text.py): well inside
-# gunicorn's 60-second worker timeout, as an admin save waits for it.
+# Longest time reading one attachment's text may take (documents/ingest/attachment_text.py says why 15 s): an
+# admin save waits for it, within gunicorn's 60-second worker timeout.
 ATTACHMENT_TEXT_SECONDS = float(os.environ.get("ATTACHMENT_TEXT_SECONDS", "15"))
 # Uploaded files above 5 MB go to a temporary file instead of memory; a long article body fits in 10 MB of form data.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -220,3 +220,11 @@ def test_an_uploaded_document_keeps_its_original_with_its_text(client):
     assert upload(client, ("建议.docx", DOCX)).context["outcomes"][0].ok
     attachment = Attachment.objects.get()
     assert attachment.text_status == Status.EXTRACTED and "农村公路养护" in attachment.text
+
+
+def test_the_reader_cannot_take_more_memory_than_allowed(monkeypatch):
+    monkeypatch.setattr(attachment_text, "CHILD_MEMORY", 0)  # not a page beyond what it shares with this process
+    outcome = attachment_text.read_text("建议.docx", DOCX)
+    assert outcome.status == Status.UNREADABLE and "内存" in outcome.note
+    monkeypatch.setattr(attachment_text, "CHILD_MEMORY", 1024 * 1024 * 1024)
+    assert attachment_text.read_text("建议.docx", DOCX).status == Status.EXTRACTED

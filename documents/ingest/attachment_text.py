@@ -1,11 +1,14 @@
 """The searchable text of attachments: read by the importer's readers, bounded in size, time, memory and length,
 with the outcome (已提取, 无文字, 已加密 ...) and its reason recorded on the Attachment.
 
-Why a child process: pypdf reads an ordinary page of text in about 4 ms, but spends about 25 µs on every text
-operator of a page and reads a page whole, so a PDF of dense or machine-made text within IMPORT_MAX_BYTES can take
-minutes (a 0.85 MB page of 50,000 lines took 1.3 s here: `bench/attachment_text.py`), and a .docx is a zip whose
-XML mammoth unpacks entirely. Only a process can be stopped at a deadline and kept from eating the memory, so the
-reader runs in a forked child (a few milliseconds: nothing is imported again) that is killed when the time is up.
+Why a child process (figures from `bench/attachment_text.py` on this 2-core machine): an ordinary 300-page report
+PDF is read in 1.8 s, but pypdf reads a page whole and its time grows faster than the page's text: one page of
+50,000 short lines (0.8 MB) took 1.4 s, of 200,000 lines (3.2 MB) 16.5 s, so a machine-made PDF well within
+IMPORT_MAX_BYTES can take tens of minutes, and capping pages or characters cannot stop inside a page. A .docx is a zip
+whose XML mammoth unpacks whole. Only a process can be stopped at a deadline and kept from eating the memory, so
+the reader runs in a forked child (8 ms for a small file: nothing is imported again), killed when time is up.
+The limit, ATTACHMENT_TEXT_SECONDS (15 s), is eight times what the longest text kept (MAX_CHARS) takes to read
+from an ordinary PDF, and a quarter of gunicorn's worker timeout, which an admin save must stay within.
 """
 
 import multiprocessing
