@@ -1,5 +1,5 @@
-"""Reading attachments' text: how long the readers take on ordinary and pathological files, in this process and
-in the forked child that documents.ingest.attachment_text runs them in (the figures behind its time limit).
+"""Reading files' text: how long the readers take on ordinary and pathological files, in this process and in the
+forked child that documents.ingest.bounded runs them in for web requests (the figures behind its time limit).
 
     .venv/bin/python bench/attachment_text.py
 
@@ -58,7 +58,7 @@ def main():
             print(f"{name:<28}{megabytes:>7.2f}{len(outcome.text):>10,}{plain:>14.3f}{child:>10.3f}")
         limit = settings.IMPORT_MAX_BYTES / 1048576
         print(f"slowest rate {slowest:.2f} s/MB: a {limit:.0f} MB file like it would take {slowest * limit:.0f} s; "
-              f"the limit is {settings.ATTACHMENT_TEXT_SECONDS:g} s")
+              f"the limit is {settings.FILE_READ_SECONDS:g} s")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from .ingest import bounded
 from .ingest.office import check_size, read_office_file
 from .ingest.pipeline import ImportProblem, save_document
 from .models import Article
@@ -62,7 +63,7 @@ def import_uploads(files, *, column):
 def _import_one(label, name, data, column):
     try:
         check_document(name, data)
-        document = read_office_file(name, data)
+        document = bounded.run(read_office_file, name, data)  # a web request: a pathological file must not hang it
         result = save_document(document, status=Article.Status.DRAFT, default_column=column.name)
     except ImportProblem as problem:
         return UploadOutcome(label, problem=str(problem))

@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from documents import uploads
 from documents.models import Article, Attachment, Meeting, Speaker
-from tests.staff_support import docx_bytes, staff_user, upload, zip_bytes
+from tests.staff_support import docx_bytes, pdf_bytes, staff_user, upload, zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -141,6 +141,14 @@ def test_a_program_renamed_inside_a_zip_is_an_unsupported_type(editor_client, se
     assert set(problems) == {"材料.zip / 报告.pdf", "材料.zip / 通知.docx", "材料.zip / 说明.txt"}
     for problem in problems.values():
         assert problem.startswith("不支持的文件类型") and "可执行程序" in problem
+    assert_nothing_saved(settings)
+
+
+def test_a_pdf_too_slow_to_read_is_stopped_with_a_message(editor_client, settings):
+    # 100,000 text operators on one page: pypdf needs seconds for it (bench/attachment_text.py), far over the limit.
+    settings.FILE_READ_SECONDS = 0.2
+    problem = failure_message(upload(editor_client, ("汇编.pdf", pdf_bytes(["人大"] * 100_000))))
+    assert "读取超过 0.2 秒" in problem
     assert_nothing_saved(settings)
 
 

@@ -1,18 +1,8 @@
-"""The searchable text of attachments: read by the importer's readers, bounded in size, time, memory and length,
-with the outcome (已提取, 无文字, 已加密 ...) and its reason recorded on the Attachment.
-
-Why a child process (figures from `bench/attachment_text.py` on this 2-core machine): an ordinary 300-page report
-PDF is read in 1.8 s, but pypdf reads a page whole and its time grows faster than the page's text: one page of
-50,000 short lines (0.8 MB) took 1.4 s, of 200,000 lines (3.2 MB) 16.5 s, so a machine-made PDF well within
-IMPORT_MAX_BYTES can take tens of minutes, and capping pages or characters cannot stop inside a page. A .docx is a zip
-whose XML mammoth unpacks whole. Only a process can be stopped at a deadline and kept from eating the memory, so
-the reader runs in a forked child (8 ms for a small file: nothing is imported again), killed when time is up.
-The limit, ATTACHMENT_TEXT_SECONDS (15 s), is eight times what the longest text kept (MAX_CHARS) takes to read
-from an ordinary PDF, and a quarter of gunicorn's worker timeout, which an admin save must stay within.
+"""The searchable text of attachments: read by the importer's readers in a bounded child process (bounded.py),
+at most IMPORT_MAX_BYTES of a file and MAX_CHARS of its text, with the outcome (已提取, 无文字, 已加密 ...) and its
+reason recorded on the Attachment; the backfill of attachments never read.
 """
 
-import multiprocessing
-import resource
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -20,16 +10,15 @@ from django.conf import settings
 
 from ..cache import batched_invalidation
 from ..models import Attachment
+from . import bounded
 from .office import check_size, check_type, file_text
 from .pipeline import Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
 
 Status = Attachment.TextStatus
 
-# About five times the longest document of the test corpus (107,000 characters): a 500-page report. Indexing this
+# About five times the longest document of the test corpus (107,000 characters), a report of 350 pages. Indexing this
 # much costs under a second of word segmentation; a compilation longer than that is searchable in its first part.
 MAX_CHARS = 500_000
-# Memory the child may take beyond what it shares with the web worker it was forked from.
-CHILD_MEMORY = 1024 * 1024 * 1024
 BATCH = 100  # attachments loaded at a time by backfill()
 
 _STATUS_OF = {FileTooLarge: Status.TOO_LARGE, NoText: Status.NO_TEXT, Encrypted: Status.ENCRYPTED,
@@ -60,53 +49,17 @@ def extracted(text):
 
 def read_text(name, data, seconds=None):
     """The Outcome of reading file `name` whose content is `data`, in a child process given `seconds`."""
-    seconds = settings.ATTACHMENT_TEXT_SECONDS if seconds is None else seconds
     try:
         check_size(len(data))
         check_type(name)
+        return Outcome(Status.EXTRACTED, bounded.run(_capped_text, name, data, seconds=seconds))
     except ImportProblem as problem:
         return _problem_outcome(problem)
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child, args=(sender, name, data), daemon=True)
-    child.start()
-    sender.close()
-    try:
-        # The child's answer, or nothing by the deadline; EOF when it died (out of memory).
-        return receiver.recv() if receiver.poll(seconds) else _timed_out(seconds)
-    except EOFError:
-        return Outcome(Status.UNREADABLE, note="读取文件时出错（可能内存不足），未能提取文字")
-    finally:
-        receiver.close()
-        child.kill()
-        child.join()
 
 
-def _timed_out(seconds):
-    note = f"读取超过 {seconds:g} 秒，已停止（文件可能过于复杂）；可用 extract_attachment_text --all --seconds 延长时间重试"
-    return Outcome(Status.UNREADABLE, note=note)
-
-
-def _child(sender, name, data):
-    _limit_memory()
-    try:
-        outcome = Outcome(Status.EXTRACTED, file_text(name, data, MAX_CHARS)[:MAX_CHARS])
-    except ImportProblem as problem:
-        outcome = _problem_outcome(problem)
-    except MemoryError:
-        outcome = Outcome(Status.UNREADABLE, note="文件太复杂，读取时内存不足")
-    except Exception as error:  # a malformed file can trip a reader anywhere: it costs this attachment only
-        outcome = Outcome(Status.UNREADABLE, note=f"文件已损坏或格式无法识别（{type(error).__name__}）")
-    sender.send(outcome)
-    sender.close()
-
-
-def _limit_memory():
-    with open("/proc/self/statm") as statm:
-        shared = int(statm.read().split()[0]) * resource.getpagesize()
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    limit = shared + CHILD_MEMORY
-    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+def _capped_text(name, data):
+    """Run in the child: only the part kept is sent back."""
+    return file_text(name, data, MAX_CHARS)[:MAX_CHARS]
 
 
 def read_file(file, seconds=None):

@@ -12,7 +12,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--all", action="store_true", help="重新提取所有附件的文字")
-        parser.add_argument("--seconds", type=float, help="每个文件最多读取的秒数（默认 ATTACHMENT_TEXT_SECONDS）")
+        parser.add_argument("--seconds", type=float, help="每个文件最多读取的秒数（默认 FILE_READ_SECONDS）")
 
     def handle(self, *args, **options):
         if options["seconds"] is not None and options["seconds"] <= 0:
