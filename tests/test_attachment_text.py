@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.urls import reverse
 from pypdf import PdfReader, PdfWriter
 
@@ -184,6 +184,8 @@ def test_backfill_command_reads_what_was_never_read_then_everything_with_all(tmp
     pdf.refresh_from_db()
     table.refresh_from_db()
     assert "湿地公园" in pdf.text and table.text_status == Status.UNSUPPORTED
+    with pytest.raises(CommandError, match="--seconds 应大于 0"):
+        call_command("extract_attachment_text", "--seconds", "0")
 
 
 def test_imported_office_files_keep_the_text_already_read(tmp_path, monkeypatch):
@@ -223,9 +225,10 @@ def test_an_uploaded_document_keeps_its_original_with_its_text(client):
 
 
 def test_the_reader_cannot_take_more_memory_than_allowed(monkeypatch):
-    # Decoding 30 MB of Chinese text needs a 20 MB string: more than the child is allowed here.
-    text = ("人大常委会" * 2_000_000).encode()
-    monkeypatch.setattr(bounded, "CHILD_MEMORY", 8 * 1024 * 1024)
+    # 40 MB of four-byte characters decode into a 40 MB string: one block over glibc's largest mmap threshold
+    # (32 MB), so always new memory, whatever this process freed before; far more than the child is allowed here.
+    text = ("\U00020000" * 10_000_000).encode()
+    monkeypatch.setattr(bounded, "CHILD_MEMORY", 16 * 1024 * 1024)
     outcome = attachment_text.read_text("汇编.txt", text)
     assert outcome.status == Status.UNREADABLE and "内存不足" in outcome.note
     monkeypatch.undo()
