@@ -177,6 +177,9 @@ NOTICE_COLUMN_SLUG = os.environ.get("NOTICE_COLUMN_SLUG", "notices")
 
 # Largest file the importers and the admin upload accept.
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
+# Longest time reading one uploaded or attached file may take (documents/ingest/bounded.py): eight times what an
+# ordinary 300-page PDF takes, and a quarter of gunicorn's 60-second worker timeout, which a web request must keep.
+FILE_READ_SECONDS = float(os.environ.get("FILE_READ_SECONDS", "15"))
 # Uploaded files above 5 MB go to a temporary file instead of memory; a long article body fits in 10 MB of form data.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

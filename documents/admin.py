@@ -16,7 +16,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, speakers, uploads
-from .forms import ArticleAdminForm, SpeakerMergeForm, UploadForm
+from .forms import ArticleAdminForm, AttachmentForm, SpeakerMergeForm, UploadForm
 from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
 
 PUBLISH_PERMISSION = "documents.publish_article"
@@ -87,9 +87,17 @@ class MeetingAdmin(admin.ModelAdmin):
 
 class AttachmentInline(admin.TabularInline):
     model = Attachment
+    form = AttachmentForm
     extra = 0
-    fields = ["file", "title", "size"]
-    readonly_fields = ["size"]
+    fields = ["file", "title", "size", "text_outcome"]
+    readonly_fields = ["size", "text_outcome"]
+
+    @admin.display(description="提取的文字（供搜索）")
+    def text_outcome(self, obj):
+        if obj.text_status == Attachment.TextStatus.EXTRACTED:
+            return f"已提取（{len(obj.text):,} 字）"
+        label = obj.get_text_status_display()
+        return f"{label}：{obj.text_note}" if obj.text_note else label
 
 
 def can_publish(request):

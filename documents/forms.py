@@ -7,7 +7,8 @@ from django.urls import reverse_lazy
 from tinymce.widgets import AdminTinyMCE
 
 from .dates import InvalidDate, parse_partial_date
-from .models import Article, Column, Speaker
+from .ingest.attachment_text import read_file
+from .models import Article, Attachment, Column, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
@@ -92,6 +93,21 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Media:
         js = ["documents/editor-upload.js"]
+
+
+class AttachmentForm(forms.ModelForm):
+    """An attachment on the article's page. A new file's text is read for search here, during validation: the
+    save that follows runs in one transaction, and on SQLite its write lock would be held while the file is read."""
+
+    class Meta:
+        model = Attachment
+        fields = ["file", "title"]
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("file") and "file" in self.changed_data:
+            read_file(cleaned["file"]).apply(self.instance)
+        return cleaned
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -218,11 +218,26 @@ class RecycledArticle(Article):
 
 
 class Attachment(models.Model):
+    class TextStatus(models.TextChoices):
+        """What reading the file for search gave (documents/ingest/attachment_text.py)."""
+
+        PENDING = "pending", "未提取"
+        EXTRACTED = "extracted", "已提取"
+        NO_TEXT = "no_text", "无文字（扫描件）"
+        ENCRYPTED = "encrypted", "已加密"
+        UNREADABLE = "unreadable", "无法读取"
+        UNSUPPORTED = "unsupported", "不支持的类型"
+        TOO_LARGE = "too_large", "文件太大"
+
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="attachments")
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")
     title = models.CharField("名称", max_length=200, blank=True)
     size = models.PositiveBigIntegerField("大小（字节）", default=0, editable=False)
     text = models.TextField("提取的文字", blank=True, editable=False)
+    text_status = models.CharField(
+        "文字提取", max_length=12, choices=TextStatus.choices, default=TextStatus.PENDING, editable=False
+    )
+    text_note = models.CharField("提取说明", max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField("上传时间", auto_now_add=True)
 
     class Meta:

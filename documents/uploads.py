@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from .ingest import bounded
 from .ingest.office import check_size, read_office_file
 from .ingest.pipeline import ImportProblem, save_document
 from .models import Article
@@ -26,6 +27,8 @@ ZIP_MAX_RATIO = 100
 ZIP_RATIO_MIN_SIZE = 1024 * 1024
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# Windows (MZ) and Linux (ELF) programs: whatever the name says, never a document.
+PROGRAM_MAGIC = (b"MZ", b"\x7fELF")
 TYPE_NAMES = {"docx": "Word 文档（.docx）", "pdf": "PDF 文件", "text": "文本文件", "zip": "zip 压缩包"}
 
 
@@ -60,7 +63,7 @@ def import_uploads(files, *, column):
 def _import_one(label, name, data, column):
     try:
         check_document(name, data)
-        document = read_office_file(name, data)
+        document = bounded.run(read_office_file, name, data)  # a web request: a pathological file must not hang it
         result = save_document(document, status=Article.Status.DRAFT, default_column=column.name)
     except ImportProblem as problem:
         return UploadOutcome(label, problem=str(problem))
@@ -72,7 +75,8 @@ def _import_one(label, name, data, column):
 
 
 def sniff(data):
-    """The type a file's content shows: docx, pdf, zip, ole (an encrypted Office file or an old .doc), text or None."""
+    """The type a file's content shows: docx, pdf, zip, ole (an encrypted Office file or an old .doc), program,
+    text or None."""
     if data.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -83,6 +87,8 @@ def sniff(data):
         return "pdf"
     if data.startswith(OLE_MAGIC):
         return "ole"
+    if data.startswith(PROGRAM_MAGIC) and b"\x00" in data[:8192]:  # binary, unlike a text that starts "MZ"
+        return "program"
     # The text reader decides the encoding (UTF-8, or a Chinese one an HTML page declares).
     if b"\x00" not in data[:8192]:
         return "text"
@@ -108,6 +114,10 @@ def check_document(name, data):
         return
     if found == "ole" and expected == "docx":
         raise ImportProblem("该 Word 文件已加密（或是旧的 .doc 格式），请在 Word 中取消密码并另存为 .docx 后再上传")
+    if found == "program":
+        raise ImportProblem(f"不支持的文件类型：文件内容是可执行程序，不是文档（扩展名“{extension}”与内容不符）")
+    if found == "zip" and expected == "docx":  # a .docx is a zip, but this one holds no Word document
+        raise ImportProblem("不是有效的 Word 文档：文件是普通的压缩包，或 Word 文档已损坏")
     if found in TYPE_NAMES:
         raise ImportProblem(f"文件内容是{TYPE_NAMES[found]}，与扩展名“{extension}”不符")
     if expected == "docx":

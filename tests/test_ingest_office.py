@@ -1,4 +1,4 @@
-"""Office files: .docx made with python-docx, a .pdf written here, their text imported, the original kept."""
+"""Office files: .docx made with python-docx, a hand-written .pdf, their text imported, the original kept."""
 
 import datetime
 import io
@@ -11,6 +11,7 @@ from documents.ingest.importer import import_paths
 from documents.ingest.office import read_office_file
 from documents.ingest.pipeline import ImportProblem, save_document
 from documents.models import Article
+from tests.staff_support import pdf_bytes
 
 
 def make_docx():
@@ -27,53 +28,6 @@ def make_docx():
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def make_pdf(lines):
-    """A one-page PDF whose text pypdf can extract: a Type0 font with a ToUnicode map, no embedded glyphs."""
-    chars = sorted({char for line in lines for char in line})
-    mapping = "\n".join(f"<{ord(c):04X}> <{ord(c):04X}>" for c in chars)
-    cmap = (
-        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-        "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
-        "/CMapName /Adobe-Identity-UCS def /CMapType 2 def\n"
-        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-        f"{len(chars)} beginbfchar\n{mapping}\nendbfchar\n"
-        "endcmap CMapName currentdict /CMap defineresource pop end end"
-    ).encode()
-    text = ["BT /F1 12 Tf 14 TL 72 760 Td"]
-    for line in lines:
-        text.append("<" + "".join(f"{ord(c):04X}" for c in line) + "> Tj T*")
-    text.append("ET")
-    content = "\n".join(text).encode()
-
-    def stream(data):
-        return b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
-
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> >> "
-        b"/Contents 4 0 R >>",
-        stream(content),
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /Identity-H "
-        b"/DescendantFonts [6 0 R] /ToUnicode 7 0 R >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light "
-        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> /FontDescriptor 8 0 R >>",
-        stream(cmap),
-        b"<< /Type /FontDescriptor /FontName /STSong-Light /Flags 4 /FontBBox [0 -200 1000 900] "
-        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 80 >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
 
 
 PDF_LINES = [
@@ -134,7 +88,7 @@ def test_docx_with_a_script_in_a_hyperlink_is_sanitized():
 
 @pytest.mark.django_db
 def test_pdf_imported_with_its_text(tmp_path):
-    content = make_pdf(PDF_LINES)
+    content = pdf_bytes(PDF_LINES)
     path = tmp_path / "要点.pdf"
     path.write_bytes(content)
     report = import_paths([path], status="published", progress=False)
@@ -184,7 +138,7 @@ def test_bad_office_files(filename, content, message):
 def test_file_over_the_size_limit(settings):
     settings.IMPORT_MAX_BYTES = 1000
     with pytest.raises(ImportProblem, match="文件太大"):
-        read_office_file("big.pdf", make_pdf(PDF_LINES * 10))
+        read_office_file("big.pdf", pdf_bytes(PDF_LINES * 10))
 
 
 @pytest.mark.django_db
@@ -196,7 +150,7 @@ def test_folder_import_reports_each_bad_file_and_keeps_the_good(tmp_path, settin
     (tmp_path / "空.txt").write_bytes(b"")
     (tmp_path / "说明.md").write_text("not imported: not a supported type")
     settings.IMPORT_MAX_BYTES = len(docx) + 1000
-    big = make_pdf(PDF_LINES * 400)
+    big = pdf_bytes(PDF_LINES * 400)
     assert len(big) > settings.IMPORT_MAX_BYTES
     (tmp_path / "大.pdf").write_bytes(big)
     report = import_paths([tmp_path, tmp_path / "没有.jsonl"], status="draft", progress=False)

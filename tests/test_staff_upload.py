@@ -10,7 +10,7 @@ from pypdf import PdfWriter
 
 from documents import uploads
 from documents.models import Article, Attachment, Meeting, Speaker
-from tests.staff_support import docx_bytes, staff_user, upload, zip_bytes
+from tests.staff_support import docx_bytes, pdf_bytes, staff_user, upload, zip_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -115,6 +115,7 @@ def test_uploading_the_same_file_twice_does_not_duplicate(editor_client):
         ("空白.docx", docx_bytes(""), "没有"),
         ("其实是PDF.docx", encrypted_pdf(), "PDF"),
         ("其实是Word.pdf", docx_bytes("标题", "正文"), "Word"),
+        ("其实是压缩包.docx", zip_bytes([("说明.txt", "标题\n\n正文".encode())]), "不是有效的 Word 文档"),
         ("图片.txt", b"\x89PNG\r\n\x1a\n" + bytes(64), "不是文本"),
         ("旧版.doc", uploads.OLE_MAGIC + bytes(100), ".doc"),
         ("程序.exe", b"MZ" + bytes(100), "不支持的文件类型"),
@@ -126,6 +127,28 @@ def test_uploading_the_same_file_twice_does_not_duplicate(editor_client):
 def test_bad_file_gets_a_clear_message_and_saves_nothing(editor_client, settings, name, content, expected):
     problem = failure_message(upload(editor_client, (name, content)))
     assert expected in problem
+    assert_nothing_saved(settings)
+
+
+# The start of a Windows program: the MZ header, then the DOS stub's binary fields.
+PROGRAM = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + bytes(50) + b"This program cannot be run in DOS mode."
+
+
+def test_a_program_renamed_inside_a_zip_is_an_unsupported_type(editor_client, settings):
+    archive = zip_bytes([("报告.pdf", PROGRAM), ("通知.docx", PROGRAM), ("说明.txt", PROGRAM)])
+    response = upload(editor_client, ("材料.zip", archive))
+    problems = {outcome.name: outcome.problem for outcome in response.context["outcomes"]}
+    assert set(problems) == {"材料.zip / 报告.pdf", "材料.zip / 通知.docx", "材料.zip / 说明.txt"}
+    for problem in problems.values():
+        assert problem.startswith("不支持的文件类型") and "可执行程序" in problem
+    assert_nothing_saved(settings)
+
+
+def test_a_pdf_too_slow_to_read_is_stopped_with_a_message(editor_client, settings):
+    # 100,000 text operators on one page: pypdf needs seconds for it (bench/attachment_text.py), far over the limit.
+    settings.FILE_READ_SECONDS = 0.2
+    problem = failure_message(upload(editor_client, ("汇编.pdf", pdf_bytes(["人大"] * 100_000))))
+    assert "读取超过 0.2 秒" in problem
     assert_nothing_saved(settings)
 
 

@@ -1,4 +1,8 @@
-"""Office files staff have on their disks: .docx, .pdf, .txt and .html, each kept as an attachment too."""
+"""Office files staff have on their disks: .docx, .pdf, .txt and .html, each kept as an attachment too.
+
+One owner for reading them: read_office_file() makes a document of a file, file_text() gives the plain text of
+one (an attachment's searchable text); both go through the same readers.
+"""
 
 import html
 import io
@@ -10,8 +14,9 @@ from django.conf import settings
 from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
-from .pipeline import DocumentData, ImportProblem
-from .portal_page import read_meta_line, fullwidth_punctuation, parse_lines, read_portal_page
+from ..sanitize import html_to_text
+from .pipeline import DocumentData, Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
+from .portal_page import fullwidth_punctuation, page_text, parse_lines, read_meta_line
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")
 
@@ -19,40 +24,76 @@ SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")
 def check_size(size):
     limit = settings.IMPORT_MAX_BYTES
     if size > limit:
-        raise ImportProblem(f"文件太大（{size / 1048576:.1f} MB），最大允许 {limit / 1048576:.1f} MB")
+        raise FileTooLarge(f"文件太大（{size / 1048576:.1f} MB），最大允许 {limit / 1048576:.1f} MB")
     if size == 0:
-        raise ImportProblem("文件是空的")
+        raise NoText("文件是空的")
+
+
+def check_type(filename):
+    """The file's lower-case suffix; UnsupportedType unless a reader knows it."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix == ".doc":
+        raise UnsupportedType("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后再导入")
+    if suffix not in SUPPORTED:
+        raise UnsupportedType(f"不支持的文件类型“{suffix or filename}”，支持 .docx、.pdf、.txt、.html")
+    return suffix
 
 
 def read_office_file(filename, data):
-    """DocumentData of one office file; the original file is among its attachments."""
+    """DocumentData of one office file; the original file is among its attachments, with its plain text (so that
+    the attachment is not read a second time)."""
     check_size(len(data))
-    suffix = PurePath(filename).suffix.lower()
+    suffix = check_type(filename)
     if suffix == ".docx":
-        document = _read_docx(data)
+        converted = _docx_html(data)
+        document, text = _read_docx(converted), html_to_text(converted)
     elif suffix == ".pdf":
-        document = _read_pdf(data)
-    elif suffix in (".txt", ".html", ".htm"):
-        document = read_portal_page(filename, data)
-    elif suffix == ".doc":
-        raise ImportProblem("不支持旧版 Word（.doc）文件，请在 Word 中另存为 .docx 后再导入")
+        text = _pdf_text(data)
+        if not text.strip():
+            raise NoText("PDF 里没有可提取的文字（可能是扫描件），请导入文字版")
+        document = _read_pdf(text)
     else:
-        raise ImportProblem(f"不支持的文件类型“{suffix or filename}”，支持 .docx、.pdf、.txt、.html")
-    document.attachments.append((PurePath(filename).name, data))
+        text = page_text(filename, data)
+        document = parse_lines(text.splitlines())
+    name = PurePath(filename).name
+    document.attachments.append((name, data))
+    document.attachment_texts[name] = text
     return document
+
+
+def file_text(filename, data, max_chars=None):
+    """The plain text of a .docx, .pdf, .txt or .html file; a PDF is read up to about `max_chars` characters.
+    Raises ImportProblem (FileTooLarge, NoText, Encrypted, UnsupportedType: the file is fine but has no text to
+    give) with the reason."""
+    check_size(len(data))
+    suffix = check_type(filename)
+    if suffix == ".docx":
+        # mammoth's own markup, never shown: its tags are only stripped, so the sanitizer is not needed here.
+        text = html_to_text(_docx_html(data))
+    elif suffix == ".pdf":
+        text = _pdf_text(data, max_chars)
+    else:
+        text = page_text(filename, data)
+    if not text.strip():
+        raise NoText("PDF 里没有可提取的文字（可能是扫描件）" if suffix == ".pdf" else "文件里没有文字")
+    return text
+
+
+def _docx_html(data):
+    try:
+        return mammoth.convert_to_html(io.BytesIO(data)).value
+    except Exception as error:  # a damaged file can fail anywhere inside the zip/XML readers
+        raise ImportProblem(f"Word 文件已损坏或不是 .docx 格式（{type(error).__name__}）") from None
 
 
 _LEADING_BLOCK = re.compile(r"\s*<(h[1-6]|p)\b[^>]*>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _read_docx(data):
-    try:
-        converted = mammoth.convert_to_html(io.BytesIO(data))
-    except Exception as error:  # a damaged file can fail anywhere inside the zip/XML readers
-        raise ImportProblem(f"Word 文件已损坏或不是 .docx 格式（{type(error).__name__}）") from None
+def _read_docx(converted):
+    """The document of a .docx converted to HTML: its title and meta lines read from the first blocks."""
     # Embedded images would arrive as data: URLs the sanitizer refuses; the original file keeps them.
-    body = re.sub(r"<img\b[^>]*>", "", converted.value)
+    body = re.sub(r"<img\b[^>]*>", "", converted)
     blocks = []  # (tag, text, start, end) of the leading headings and paragraphs
     position = 0
     while len(blocks) < 8 and (match := _LEADING_BLOCK.match(body, position)):
@@ -78,20 +119,29 @@ def _read_docx(data):
 _PARAGRAPH_END = tuple("。！？；：”」）!?")
 
 
-def _read_pdf(data):
+def _pdf_text(data, max_chars=None):
+    """The text of a PDF's pages; reading stops at the page that reaches `max_chars`."""
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise ImportProblem("PDF 文件有密码保护，无法读取；请先去掉密码再导入")
-        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+            raise Encrypted("PDF 文件有密码保护，无法读取；请先去掉密码再导入")
+        pages, length = [], 0
+        for page in reader.pages:
+            pages.append(page.extract_text() or "")
+            length += len(pages[-1])
+            if max_chars is not None and length >= max_chars:
+                break
+        return "\n".join(pages)
     except (PdfReadError, DependencyError) as error:
         if isinstance(error, DependencyError) or "decrypt" in str(error).lower():
-            raise ImportProblem("PDF 文件已加密，无法读取；请先去掉密码再导入") from None
+            raise Encrypted("PDF 文件已加密，无法读取；请先去掉密码再导入") from None
         raise ImportProblem(f"PDF 文件已损坏，无法读取（{error}）") from None
     except (ValueError, KeyError, TypeError) as error:
         raise ImportProblem(f"PDF 文件已损坏，无法读取（{type(error).__name__}）") from None
-    if not text.strip():
-        raise ImportProblem("PDF 里没有可提取的文字（可能是扫描件），请导入文字版")
+
+
+def _read_pdf(text):
+    """The document of a PDF's text: lines as the page broke them, joined again into paragraphs."""
     document = parse_lines(text.splitlines())
     document.body_text = _reflow(document.body_text.split("\n\n"))
     return document

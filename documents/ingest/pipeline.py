@@ -21,6 +21,23 @@ class ImportProblem(Exception):
     """A document that cannot be imported; str() is the reason, in Chinese, for the user."""
 
 
+# What a reader found, for callers that keep the file anyway (an attachment is kept, marked with the reason).
+class FileTooLarge(ImportProblem):
+    """Larger than IMPORT_MAX_BYTES: not read."""
+
+
+class NoText(ImportProblem):
+    """Nothing to read: an empty file, a scan without a text layer."""
+
+
+class Encrypted(ImportProblem):
+    """A password protects the content."""
+
+
+class UnsupportedType(ImportProblem):
+    """Not a kind of file the readers know."""
+
+
 @dataclass
 class DocumentData:
     title: str
@@ -38,6 +55,8 @@ class DocumentData:
     body_text: str | None = None
     source: str = ""
     attachments: list = field(default_factory=list)  # [(filename, bytes)]
+    # The plain text of those files when the reader has it: the attachment is not read a second time.
+    attachment_texts: dict = field(default_factory=dict)  # {filename: text}
     # Backups (export_documents): files already in MEDIA_ROOT, copied there from the backup's media folder.
     media_attachments: list = field(default_factory=list)  # [(title, name relative to MEDIA_ROOT)]
     cover_image: str | None = None  # a name relative to MEDIA_ROOT; None: not given
@@ -267,8 +286,8 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     if not existing:
         cache.saved(key)
     if not dry_run:
-        _attach(article, data.attachments, stored_files)
-    _link_media(article, data.media_attachments)
+        _attach(article, data.attachments, data.attachment_texts, stored_files)
+    _link_media(article, data.media_attachments, read=not dry_run)
     return SaveResult("updated" if existing else "imported", article)
 
 
@@ -297,7 +316,10 @@ def _same(article, data, body, column):
     )
 
 
-def _attach(article, attachments, stored_files):
+def _attach(article, attachments, texts, stored_files):
+    """Attachments with their searchable text: the text the reader already has, else read from the file."""
+    from .attachment_text import extracted, read_text  # it reads with office.py, which needs this module
+
     if not attachments:
         return
     present = set(article.attachments.values_list("title", flat=True))
@@ -305,6 +327,8 @@ def _attach(article, attachments, stored_files):
         if filename in present:
             continue
         attachment = Attachment(article=article, title=filename)
+        text = texts.get(filename)
+        (read_text(filename, content) if text is None else extracted(text)).apply(attachment)
         attachment.file.save(filename, ContentFile(content), save=False)
         stored_files.append(attachment.file)
         attachment.save()
@@ -320,11 +344,18 @@ def _media_file(name):
     return name
 
 
-def _link_media(article, media_attachments):
-    """Attachments of a backup: their files are already in MEDIA_ROOT; only the records are made."""
+def _link_media(article, media_attachments, *, read):
+    """Attachments of a backup: their files are already in MEDIA_ROOT; only the records are made, with the text
+    of each file unless `read` is false (a dry run)."""
+    from .attachment_text import read_file  # it reads with office.py, which needs this module
+
     if not media_attachments:
         return
     present = set(article.attachments.values_list("file", flat=True))
     for title, name in media_attachments:
         if name not in present:
-            Attachment(article=article, title=title, file=_media_file(name)).save()
+            attachment = Attachment(article=article, title=title, file=_media_file(name))
+            if read:
+                read_file(attachment.file).apply(attachment)
+                attachment.file.close()
+            attachment.save()

@@ -10,7 +10,7 @@ from html.parser import HTMLParser
 
 from ..dates import UNKNOWN_DATE, find_date
 from ..models import Article
-from .pipeline import DocumentData, ImportProblem
+from .pipeline import DocumentData, ImportProblem, NoText
 
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|现在位置)")
 _FOOTER = re.compile(r"^(Copyright|版权所有|上一篇|下一篇|【打印|【关闭|打印本页|关闭窗口|相关文章)|ICP备")
@@ -170,7 +170,7 @@ _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([\w-]+)""", re.I)
 def decode_text(data, *, html=False):
     """Text of a file: UTF-8; an HTML page may also declare a Chinese legacy encoding (gb2312, gbk)."""
     if not data.strip():
-        raise ImportProblem("文件是空的")
+        raise NoText("文件是空的")
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -183,8 +183,13 @@ def decode_text(data, *, html=False):
     raise ImportProblem("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入")
 
 
+def page_text(filename, data):
+    """The visible text of a .txt or .html (.htm) file, one line per line or block."""
+    if filename.lower().endswith((".html", ".htm")):
+        return "\n".join(html_lines(decode_text(data, html=True)))
+    return decode_text(data)
+
+
 def read_portal_page(filename, data):
     """A page of the old portal saved as .txt or .html (or .htm)."""
-    if filename.lower().endswith((".html", ".htm")):
-        return parse_lines(html_lines(decode_text(data, html=True)))
-    return parse_lines(decode_text(data).splitlines())
+    return parse_lines(page_text(filename, data).splitlines())

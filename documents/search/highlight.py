@@ -53,6 +53,10 @@ class Highlighter:
         out.append(escape(text[last:]))
         return "".join(out)
 
+    def finds(self, text):
+        """Whether `text` has anything to mark."""
+        return self.all is not None and self.all.search(text or "") is not None
+
     def highlight(self, text):
         """The whole (short) text, marked: for titles."""
         return mark_safe(self._mark(text or ""))

@@ -22,9 +22,11 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef
+from django.utils.html import format_html
 from whoosh.util.times import datetime_to_long
 
-from ..models import Article, Column, Speaker
+from ..models import Article, Attachment, Column, Speaker
 from . import analysis, engine
 from .backend import ChineseWhooshSearchBackend, IndexUnavailable
 from .highlight import Highlighter
@@ -281,7 +283,11 @@ def _hits(ids, highlighter):
     if not ids:
         return []
     articles = Article.objects.published().filter(pk__in=ids).select_related("column", "speaker")
+    articles = articles.annotate(has_attachment_text=Exists(_attachment_texts().filter(article=OuterRef("pk"))))
     by_pk = {a.pk: a for a in articles.defer("body", "amendments")}
+    from_attachments = _attachment_snippets(
+        [a.pk for a in by_pk.values() if a.has_attachment_text and not highlighter.finds(a.text)], highlighter
+    )
     hits = []
     for pk in ids:
         article = by_pk.get(pk)
@@ -295,9 +301,27 @@ def _hits(ids, highlighter):
             date=article.date_display,
             speaker=article.speaker.name if article.speaker_id else "",
             column=article.column.name,
-            snippet=highlighter.snippet(article.text),
+            snippet=from_attachments.get(pk) or highlighter.snippet(article.text),
         ))
     return hits
+
+
+def _attachment_texts():
+    return Attachment.objects.filter(text_status=Attachment.TextStatus.EXTRACTED)
+
+
+def _attachment_snippets(article_ids, highlighter):
+    """{article id: 附件《title》：snippet} for articles found through an attachment: their body has no match."""
+    if not article_ids:
+        return {}
+    snippets = {}
+    attachments = _attachment_texts().filter(article_id__in=article_ids).only("article_id", "title", "file", "text")
+    for attachment in attachments:
+        if attachment.article_id not in snippets and highlighter.finds(attachment.text):
+            snippets[attachment.article_id] = format_html(
+                "附件《{}》：{}", str(attachment), highlighter.snippet(attachment.text)
+            )
+    return snippets
 
 
 def _facet_labels(raw):
