@@ -11,7 +11,8 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from .pipeline import DocumentData, ImportProblem
-from .portal_page import read_meta_line, fullwidth_punctuation, parse_lines, read_portal_page
+from .meta import MAX_META_LINES, BODY_DATE_LINES, read_head
+from .portal_page import fullwidth_punctuation, parse_lines, read_portal_page
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")
 
@@ -42,6 +43,10 @@ def read_office_file(filename, data):
     return document
 
 
+# The title is the first heading among the first blocks (文号 or 密级 may come before it), or the first block;
+# meta lines and the body's first lines follow it.
+_TITLE_BLOCKS = 8
+_LEADING_BLOCKS = _TITLE_BLOCKS + MAX_META_LINES + BODY_DATE_LINES
 _LEADING_BLOCK = re.compile(r"\s*<(h[1-6]|p)\b[^>]*>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -55,20 +60,18 @@ def _read_docx(data):
     body = re.sub(r"<img\b[^>]*>", "", converted.value)
     blocks = []  # (tag, text, start, end) of the leading headings and paragraphs
     position = 0
-    while len(blocks) < 8 and (match := _LEADING_BLOCK.match(body, position)):
+    while len(blocks) < _LEADING_BLOCKS and (match := _LEADING_BLOCK.match(body, position)):
         text = fullwidth_punctuation(html.unescape(_TAG.sub("", match.group(2))).strip())
         blocks.append((match.group(1), text, match.start(), match.end()))
         position = match.end()
     filled = [block for block in blocks if block[1]]
-    if not filled:
+    first = [block for block in blocks[:_TITLE_BLOCKS] if block[1]]
+    if not first:
         raise ImportProblem("Word 文件开头没有标题（第一段是空的，或文件里没有文字）")
-    title = next((block for block in filled if block[0].startswith("h")), filled[0])
+    title = next((block for block in first if block[0].startswith("h")), first[0])
     data = DocumentData(title=title[1])
-    cut = [title]
-    for block in filled[filled.index(title) + 1 :][:4]:
-        if not read_meta_line(block[1], data):
-            break
-        cut.append(block)
+    head = filled[filled.index(title) + 1 :]
+    cut = [title] + [head[index] for index in read_head([block[1] for block in head], data)]
     for _, _, start, end in sorted(cut, key=lambda block: block[2], reverse=True):
         body = body[:start] + body[end:]
     data.body_html = body
