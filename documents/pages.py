@@ -38,6 +38,11 @@ def chronological(queryset):
     return queryset.order_by(F("date").desc(nulls_last=True), "-id")
 
 
+def recently_published(queryset):
+    """Latest published first, whatever the document date (feeds): on the portal_published index."""
+    return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
+
+
 def get_page(queryset, number, per_page=PER_PAGE):
     """Page `number` (from the query string; default 1). Page 0, past the end or not a number: 404."""
     try:
