@@ -330,7 +330,7 @@ class TestErrorPages:
         assert nav_text(response).startswith("首页 人大简介")
 
     def test_500_renders_without_the_database(self, rf, settings, django_assert_num_queries):
-        from documents.views import server_error
+        from documents.errors import server_error
 
         with django_assert_num_queries(0):
             response = server_error(rf.get("/"))

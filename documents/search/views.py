@@ -5,12 +5,14 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from ..errors import safe_methods_only
 from .forms import SearchForm
 from .query import SearchResults, clean_text, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
 
 
+@safe_methods_only
 def search_page(request):
     form = SearchForm(request.GET)
     as_json = request.GET.get("format") == "json"
