@@ -38,13 +38,14 @@ run: sample
 	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # Production serving: DEBUG off, settings from the environment (SECRET_KEY and ALLOWED_HOSTS at least; see README),
-# hashed and compressed static files through WhiteNoise, gunicorn workers, logs to stdout.
+# hashed and compressed static files through WhiteNoise, gunicorn workers (limits in congress_site/gunicorn_conf.py),
+# logs to stdout.
 WORKERS ?= 4
 serve: install
 	STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --noinput
-	STATIC_MANIFEST=1 $(BIN)/gunicorn congress_site.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $(WORKERS) --timeout 60 --graceful-timeout 20 --access-logfile - --error-logfile -
+	STATIC_MANIFEST=1 $(BIN)/gunicorn congress_site.wsgi:application --config congress_site/gunicorn_conf.py \
+		--bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --error-logfile -
 
 # The browser tests drive Debian's Chromium: installed here with apt-get when missing.
 test: install-test

@@ -1,6 +1,7 @@
 """The /search/ page and its JSON form: results, ranking, highlighting, drafts, and every kind of bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -159,3 +160,15 @@ def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params,
 def test_a_page_beyond_the_last_says_so(client, docs):
     html = get(client, q="监督", page="50").content.decode()
     assert "没有第 50 页" in html
+
+
+def test_every_search_box_takes_what_the_search_reads(client, docs):
+    """maxlength = the 100 characters a query is cut to: the boxes never make a URL the server refuses."""
+    from documents.search.query import MAX_QUERY_CHARS
+
+    speaker = docs["verbatim"].speaker
+    boxes = []
+    for url in ("/", f"{URL}?q=监督", speaker.get_absolute_url()):
+        boxes += re.findall(r'<input [^>]*name="q"[^>]*>', client.get(url).content.decode())
+    assert len(boxes) == 5  # the header's on each page, the search page's, the speaker page's
+    assert all(f'maxlength="{MAX_QUERY_CHARS}"' in box for box in boxes), boxes
