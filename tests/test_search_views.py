@@ -145,10 +145,15 @@ def test_unsearchable_queries_explain_themselves(client, docs, q, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"from": "2022-13-01"}, "日期格式"), ({"to": "yesterday"}, "日期格式"), ({"from": "2022-02-30"}, "日期格式"),
+    ({"from": "2022-13-01"}, "开始日期：日期“2022-13-01”不存在。"), ({"to": "yesterday"}, "日期格式"),
+    ({"from": "2023-02-30"}, "开始日期：日期“2023-02-30”不存在。"), ({"to": "2022/09/01"}, "日期格式"),
     ({"from": "2023-01-01", "to": "2022-01-01"}, "开始日期晚于结束日期"),
     ({"page": "0"}, "页码"), ({"page": "-1"}, "页码"), ({"page": "abc"}, "页码"), ({"page": "9" * 30}, "页码"),
     ({"sort": "bogus"}, "排序"), ({"kind": "bogus"}, "类型"), ({"per_page": "0", "format": "json"}, "每页条数"),
+    # Unknown filters are errors like an unknown kind, not an empty result.
+    ({"column": "bogus"}, "栏目：没有“bogus”这个栏目。"), ({"speaker": "nobody"}, "发言人：没有“nobody”这位发言人。"),
+    ({"meeting": "无此会议"}, "会议：没有“无此会议”这个会议。"),
+    ({"column": "bogus", "format": "json"}, "栏目：没有“bogus”这个栏目。"),
 ])
 def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params, message):
     page = get(client, q="监督", **params)
@@ -172,3 +177,9 @@ def test_every_search_box_takes_what_the_search_reads(client, docs):
         boxes += re.findall(r'<input [^>]*name="q"[^>]*>', client.get(url).content.decode())
     assert len(boxes) == 5  # the header's on each page, the search page's, the speaker page's
     assert all(f'maxlength="{MAX_QUERY_CHARS}"' in box for box in boxes), boxes
+
+
+def test_known_filters_still_filter(client, docs):
+    speaker = docs["verbatim"].speaker.slug
+    data = get(client, q="监督", speaker=speaker, column="news", format="json").json()
+    assert [r["title"] for r in data["results"]] == [docs["verbatim"].title]
