@@ -165,6 +165,8 @@ def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params,
 def test_a_page_beyond_the_last_says_so(client, docs):
     html = get(client, q="监督", page="50").content.decode()
     assert "没有第 50 页" in html
+    assert "第 50/" not in html  # the count line does not claim the page exists
+    assert "，第 1/1 页" in get(client, q="监督").content.decode()
 
 
 def test_every_search_box_takes_what_the_search_reads(client, docs):
