@@ -20,7 +20,10 @@ def wants_json(request):
 @safe_methods_only
 @cached_page
 def home(request):
-    return render(request, "documents/home.html", pages.home())
+    context = pages.home()
+    if wants_json(request):
+        return api.respond(api.home_payload(request, context))
+    return render(request, "documents/home.html", context)
 
 
 @safe_methods_only
