@@ -185,3 +185,15 @@ def test_known_filters_still_filter(client, docs):
     speaker = docs["verbatim"].speaker.slug
     data = get(client, q="监督", speaker=speaker, column="news", format="json").json()
     assert [r["title"] for r in data["results"]] == [docs["verbatim"].title]
+
+
+def test_a_long_facet_shows_its_first_ten_and_folds_the_rest(client):
+    for year in range(2001, 2016):
+        make(f"{year}年监督报告", "监督工作。", date=datetime.date(year, 6, 1))
+    apply_pending()
+    html = get(client, q="监督").content.decode()
+    facet = re.search(r"<h2>年份</h2>(.*?)</section>", html, re.S).group(1)
+    shown, folded = facet.split('<details class="search-facet__more">')
+    assert re.findall(r"(\d{4})年</a>", shown) == [str(year) for year in range(2015, 2005, -1)]
+    assert "<summary>更多年份（5）</summary>" in folded
+    assert re.findall(r"(\d{4})年</a>", folded) == [str(year) for year in range(2005, 2000, -1)]
