@@ -45,7 +45,8 @@ urlpatterns = [
     path("archive/<year:year>/", views.archive, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
     path("feed/", safe_methods_only(cached_page(feeds.LatestFeed())), name="feed"),
-    path("sitemap.xml", safe_methods_only(cached_page(sitemap_views.sitemap)), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", safe_methods_only(cached_page(sitemap_views.sitemap)), {"sitemaps": sitemaps.SITEMAPS},
+         name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # The search page and its JSON twin live beside the search engine (documents/search/views.py).
     path("search/", search_views.search_page, name="search"),
