@@ -150,7 +150,8 @@ def main():
         urls = site_urls(env)
         port = free_port()
         server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "congress_site.wsgi:application", "--bind", f"127.0.0.1:{port}",
+            [str(Path(PYTHON).parent / "gunicorn"), "congress_site.wsgi:application",
+             "--config", "congress_site/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
              "--workers", str(args.workers), "--log-level", "warning"],
             cwd=ROOT, env=env,
         )

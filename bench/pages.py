@@ -49,6 +49,7 @@ def targets(rng, count):
         "speaker": [s.get_absolute_url() for s in speakers] + ["/speakers/"],
         "meeting": [m.get_absolute_url() for m in pages.meetings()[:20]] + ["/meetings/", "/meetings/?page=2"],
         "archive": archive_urls + ["/archive/"],
+        "feed": ["/feed/"] + [f"{column.get_absolute_url()}feed/" for column in columns],
     }
 
 

@@ -203,6 +203,8 @@ if env_bool("HTTPS"):
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(365 * 24 * 3600)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# A refused form token gets the site's Chinese 403 page instead of Django's English one.
+CSRF_FAILURE_VIEW = "documents.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # Pages load scripts and styles from the site itself only; no inline script anywhere.

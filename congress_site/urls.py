@@ -14,5 +14,7 @@ urlpatterns = [
     path("", include("documents.urls")),
 ]
 
-# The 500 page shows the site's identity without touching the database (it may be the thing that failed).
-handler500 = "documents.views.server_error"
+# Error pages in Chinese with the site's identity, without the database (it may be the thing that failed).
+handler400 = "documents.errors.bad_request"
+handler403 = "documents.errors.permission_denied"
+handler500 = "documents.errors.server_error"

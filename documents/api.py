@@ -40,6 +40,35 @@ def article_summary(request, article):
     }
 
 
+def _brief(request, article):
+    """An article of a home page box: the fields its query loads (no column, kind: the box says them)."""
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "url": _url(request, article),
+        "date": article.partial_date.isoformat(),
+        "date_display": article.date_display,
+    }
+
+
+def home_payload(request, context):
+    """The home page's boxes from pages.home(): 通知公告, 图片内容, the latest of each navigation column."""
+
+    def box(column, articles):
+        results = [{**_brief(request, article), "pinned": article.pinned} for article in articles]
+        return {"column": named(request, column), "results": results}
+
+    return {
+        "notices": box(context["notices_column"], context["notices"]),
+        "pictures": [
+            {**_brief(request, article), "image": request.build_absolute_uri(article.cover_image.url),
+             "alt": article.cover_alt or article.title}
+            for article in context["pictures"]
+        ],
+        "sections": [box(column, articles) for column, articles in context["sections"]],
+    }
+
+
 def page_payload(request, page, **about):
     """A page of articles with the paginator's figures; `about` describes what the list is of."""
     return {

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from .models import Column
+from .search.query import MAX_QUERY_CHARS
 
 
 def site(request):
@@ -12,6 +13,8 @@ def site(request):
             "copyright": settings.SITE_COPYRIGHT,
             "owner": settings.SITE_OWNER,
             "icp": settings.SITE_ICP,
+            # The search boxes take no more than the search reads (longer queries are cut).
+            "search_max_chars": MAX_QUERY_CHARS,
         },
         # Evaluated lazily, once per request, only by templates that show navigation.
         "nav_columns": Column.objects.filter(in_navigation=True),

@@ -33,20 +33,44 @@ class PartialDate(NamedTuple):
 UNKNOWN_DATE = PartialDate(None, UNKNOWN)
 
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
-_CHINESE = re.compile(r"(\d{4})\s*年(?:\s*(\d{1,2})\s*月(?:\s*(\d{1,2})\s*日)?)?")
-_DASHED = re.compile(r"(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?")
+
+_FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # same length: spans stay true
+_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+              "八": 8, "九": 9}
+_CN = "".join(_CN_DIGITS)
+_NUMBER = rf"\d{{1,2}}|[{_CN}十]{{1,3}}"
+# 2022年9月22日, 二〇一一年十一月十七日, 2011年元月, 2022年9月; never inside a longer number (12022年).
+_WRITTEN = re.compile(
+    rf"(?<![\d{_CN}十])(\d{{4}}|[{_CN}]{{4}})\s*年(?:\s*({_NUMBER}|元)\s*月(?:\s*({_NUMBER})\s*[日号])?)?"
+)
+_DASHED = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
+
+
+def _number(text):
+    """2011 from 2011 or 二〇一一 (a year is read digit by digit), 17 from 十七, 1 from 元 (元月); None if malformed."""
+    if text.isdigit():
+        return int(text)
+    if text == "元":
+        return 1
+    if "十" not in text:
+        return int("".join(str(_CN_DIGITS[char]) for char in text)) if len(text) in (1, 4) else None
+    tens, _, units = text.partition("十")
+    if len(tens) > 1 or len(units) > 1 or units == "十":
+        return None
+    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
 
 
 def _build(year, month, day, original):
-    year = int(year)
-    if not 1000 <= year <= 2999:
+    numbers = [None if part is None else _number(part) for part in (year, month, day)]
+    if numbers[0] is None or not 1000 <= numbers[0] <= 2999:
         raise InvalidDate(f"日期“{original}”的年份不合理")
+    year, month_number, day_number = numbers
     try:
-        if day:
-            return PartialDate(datetime.date(year, int(month), int(day)), DAY)
-        if month:
-            return PartialDate(datetime.date(year, int(month), 1), MONTH)
-    except ValueError:
+        if day is not None:
+            return PartialDate(datetime.date(year, month_number, day_number), DAY)
+        if month is not None:
+            return PartialDate(datetime.date(year, month_number, 1), MONTH)
+    except (TypeError, ValueError):  # TypeError: a malformed number (十十)
         raise InvalidDate(f"日期“{original}”不存在") from None
     return PartialDate(datetime.date(year, 1, 1), YEAR)
 
@@ -65,16 +89,34 @@ def parse_partial_date(value):
     return _build(*match.groups(), value)
 
 
-def find_date(text):
-    """Find the first date written in a line of text (2022年9月22日, 2022-09-22, 2022/9/22); None if none."""
-    for pattern in (_CHINESE, _DASHED):
-        match = pattern.search(text)
-        if match:
+class FoundDate(NamedTuple):
+    """A date written in a text: `date` is None and `problem` says why when it names no real day."""
+
+    start: int
+    end: int
+    date: PartialDate | None
+    problem: str = ""
+
+
+def find_dates(text):
+    """Every date written in `text`, in order: 2022年9月22日, 二〇一一年十一月十七日, ２０２２年, 2022-09-22, 2022/9/22.
+
+    The one reader of dates in free text: portal pages, office files and their meta lines all use it.
+    """
+    plain = text.translate(_FULLWIDTH_DIGITS)
+    found = []
+    for pattern in (_WRITTEN, _DASHED):
+        for match in pattern.finditer(plain):
             try:
-                return _build(*match.groups(), match.group(0))
-            except InvalidDate:
-                continue
-    return None
+                found.append(FoundDate(match.start(), match.end(), _build(*match.groups(), match.group(0))))
+            except InvalidDate as problem:
+                found.append(FoundDate(match.start(), match.end(), None, str(problem)))
+    return sorted(found, key=lambda item: item.start)
+
+
+def find_date(text):
+    """The first real date written in a line of text (see find_dates); None if there is none."""
+    return next((found.date for found in find_dates(text) if found.date), None)
 
 
 def format_partial_date(date, precision):

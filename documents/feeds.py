@@ -1,6 +1,10 @@
-"""RSS feeds (Django's syndication framework): the whole site, each column, each speaker."""
+"""RSS feeds (Django's syndication framework): the whole site, each column, each speaker.
 
-import datetime
+A feed says what appeared on the site: its items are the latest published (by publication time, newest first),
+whatever their document date (an old regulation put online today is news to a subscriber). Each item shows its
+document date in the description; pubDate is when it was published.
+"""
+
 import re
 
 from django.conf import settings
@@ -8,7 +12,6 @@ from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
@@ -56,7 +59,7 @@ class LatestFeed(Feed):
         articles = self.filter_items(pages.public(), obj)
         # Only the start of the text: a law's full text can weigh a megabyte.
         return (
-            pages.chronological(articles)
+            pages.recently_published(articles)
             .annotate(summary=Substr("text", 1, SUMMARY_CHARS))
             .only("id", "title", "date", "date_precision", "published_at")[:FEED_ITEMS]
         )
@@ -65,12 +68,10 @@ class LatestFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Readers show a description as HTML: the plain text is escaped.
-        return escape(item.summary) + ("……" if len(item.summary) == SUMMARY_CHARS else "")
+        # Readers show a description as HTML: plain text, escaped, after the document's date.
+        return f"【{item.date_display}】" + escape(item.summary) + ("……" if len(item.summary) == SUMMARY_CHARS else "")
 
     def item_pubdate(self, item):
-        if item.date is not None:
-            return timezone.make_aware(datetime.datetime.combine(item.date, datetime.time()))
         return item.published_at
 
 

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.http import FileResponse, Http404
 from django.utils._os import safe_join
-from django.views.decorators.http import require_safe
 
+from .errors import safe_methods_only
 from .models import Attachment
 
 INLINE_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif",
@@ -29,7 +29,7 @@ DOWNLOAD_TYPES = {
 }
 
 
-@require_safe
+@safe_methods_only
 def serve(request, path):
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)

@@ -158,6 +158,9 @@ class Article(models.Model):
             models.Index(fields=["status", "deleted_at", "cover_image"], name="portal_cover"),
             models.Index(fields=["status", "deleted_at", "speaker", "date"], name="portal_speaker"),
             models.Index(fields=["status", "deleted_at", "meeting", "date"], name="portal_meeting"),
+            # Feeds, latest published first: without it SQLite reads every row's published_at past body and text
+            # (94 ms for the site feed over the 3,543-document corpus, 1.8 ms with it).
+            models.Index(fields=["status", "deleted_at", "published_at"], name="portal_published"),
         ]
         permissions = [("publish_article", "可以发布和撤回文章")]
 

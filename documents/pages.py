@@ -3,6 +3,7 @@
 Each function runs a fixed number of SQL queries whatever the number of documents (tests count them).
 """
 
+import calendar
 import datetime
 import itertools
 from collections import Counter
@@ -36,6 +37,11 @@ def as_list(queryset):
 def chronological(queryset):
     """Newest first without the pinned-first rule (speaker, meeting and date pages, feeds)."""
     return queryset.order_by(F("date").desc(nulls_last=True), "-id")
+
+
+def recently_published(queryset):
+    """Latest published first, whatever the document date (feeds): on the portal_published index."""
+    return queryset.order_by(F("published_at").desc(nulls_last=True), "-id")
 
 
 def get_page(queryset, number, per_page=PER_PAGE):
@@ -210,11 +216,14 @@ def month_counts(year):
 
 
 def archive_articles(year=None, month=None):
+    """A year's or a month's documents; a year the calendar cannot hold (/archive/0000/) is a 404."""
+    if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:
+        raise Http404("没有这一年")
     articles = public()
     if year is not None:
         articles = articles.filter(date__year=year)
     if month is not None:
         first = datetime.date(year, month, 1)
-        following = datetime.date(year + month // 12, month % 12 + 1, 1)
-        articles = articles.filter(date__gte=first, date__lt=following, date_precision__in=[dates.DAY, dates.MONTH])
+        last = first.replace(day=calendar.monthrange(year, month)[1])  # not the 1st of next month: 9999-12
+        articles = articles.filter(date__range=(first, last), date_precision__in=[dates.DAY, dates.MONTH])
     return chronological(as_list(articles))

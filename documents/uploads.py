@@ -89,7 +89,7 @@ def sniff(data):
         return "ole"
     if data.startswith(PROGRAM_MAGIC) and b"\x00" in data[:8192]:  # binary, unlike a text that starts "MZ"
         return "program"
-    # The text reader decides the encoding (UTF-8, or a Chinese one an HTML page declares).
+    # The text reader decides the encoding (documents/ingest/portal_page.decode_text).
     if b"\x00" not in data[:8192]:
         return "text"
     return None

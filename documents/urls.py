@@ -2,8 +2,9 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from . import feeds, sitemaps, views
-from .search import views as search_views
 from .cache import cached_page
+from .errors import safe_methods_only
+from .search import views as search_views
 
 
 class YearConverter:
@@ -30,21 +31,22 @@ register_converter(MonthConverter, "month")
 app_name = "documents"
 
 urlpatterns = [
-    # Portal pages; every list and article page also answers ?format=json.
+    # Portal pages, GET and HEAD only (documents.errors); every list and article page also answers ?format=json.
     path("", views.home, name="home"),
     path("columns/<slug:slug>/", views.column, name="column"),
-    path("columns/<slug:slug>/feed/", cached_page(feeds.ColumnFeed()), name="column_feed"),
+    path("columns/<slug:slug>/feed/", safe_methods_only(cached_page(feeds.ColumnFeed())), name="column_feed"),
     path("articles/<int:pk>/", views.article, name="article"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<str:slug>/", views.speaker, name="speaker"),
-    path("speakers/<str:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),
+    path("speakers/<str:slug>/feed/", safe_methods_only(cached_page(feeds.SpeakerFeed())), name="speaker_feed"),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<str:slug>/", views.meeting, name="meeting"),
     path("archive/", views.archive, name="archive"),
     path("archive/<year:year>/", views.archive, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
-    path("feed/", cached_page(feeds.LatestFeed()), name="feed"),
-    path("sitemap.xml", cached_page(sitemap_views.sitemap), {"sitemaps": sitemaps.SITEMAPS}, name="sitemap"),
+    path("feed/", safe_methods_only(cached_page(feeds.LatestFeed())), name="feed"),
+    path("sitemap.xml", safe_methods_only(cached_page(sitemap_views.sitemap)), {"sitemaps": sitemaps.SITEMAPS},
+         name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # The search page and its JSON twin live beside the search engine (documents/search/views.py).
     path("search/", search_views.search_page, name="search"),

@@ -1,14 +1,12 @@
 """Portal views: thin. Queries live in documents.pages, the JSON form in documents.api."""
 
-from django.http import Http404, HttpResponse, HttpResponseServerError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.template import loader
 from django.urls import reverse
-from django.views.decorators.http import require_safe
 
 from . import api, pages
 from .cache import cached_page, depends_on_column
-from .context_processors import site as site_context
+from .errors import safe_methods_only
 from .models import Column, Meeting, Speaker
 
 # Re-exported for the staff preview (documents.admin): it renders the article template with the same context.
@@ -19,13 +17,16 @@ def wants_json(request):
     return request.GET.get("format") == "json"
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def home(request):
-    return render(request, "documents/home.html", pages.home())
+    context = pages.home()
+    if wants_json(request):
+        return api.respond(api.home_payload(request, context))
+    return render(request, "documents/home.html", context)
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def column(request, slug):
     column = get_object_or_404(Column, slug=slug)
@@ -36,7 +37,7 @@ def column(request, slug):
     return render(request, "documents/column.html", {"column": column, "page": page, "nav_current": slug})
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def article(request, pk):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
@@ -47,7 +48,7 @@ def article(request, pk):
     return render(request, "documents/article_detail.html", context)
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def speaker_list(request):
     speakers = list(pages.speakers())
@@ -56,7 +57,7 @@ def speaker_list(request):
     return render(request, "documents/speaker_list.html", {"speakers": speakers})
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def speaker(request, slug):
     speaker = get_object_or_404(Speaker, slug=slug)
@@ -75,7 +76,7 @@ def speaker(request, slug):
     return render(request, "documents/speaker_detail.html", {"speaker": speaker, "years": years})
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def meeting_list(request):
     page = pages.get_page(pages.meetings(), request.GET.get("page"), per_page=50)
@@ -91,7 +92,7 @@ def meeting_list(request):
     return render(request, "documents/meeting_list.html", {"page": page})
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def meeting(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
@@ -103,7 +104,7 @@ def meeting(request, slug):
     return render(request, "documents/meeting_detail.html", {"meeting": meeting, "page": page})
 
 
-@require_safe
+@safe_methods_only
 @cached_page
 def archive(request, year=None, month=None):
     years, unknown = pages.year_counts()
@@ -122,7 +123,7 @@ def archive(request, year=None, month=None):
     return render(request, "documents/archive.html", context)
 
 
-@require_safe
+@safe_methods_only
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -133,8 +134,3 @@ def robots_txt(request):
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
-
-def server_error(request):
-    """handler500: the site's identity from settings only (no context processors, no database)."""
-    context = {**site_context(request), "nav_columns": ()}
-    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -4,8 +4,13 @@ behave as documented behind an HTTPS proxy. Each run is a fresh process with tha
 import json
 import os
 import secrets
+import socket
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,3 +74,45 @@ def test_behind_an_https_proxy(tmp_path):
     assert hsts == "max-age=31536000; includeSubDomains; preload"
     assert frames == "DENY" and nosniff == "nosniff" and "script-src 'self'" in policy
     assert seen["other_host"] == 400
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_gunicorn_lets_long_queries_reach_the_site(tmp_path):
+    """`make serve`'s gunicorn settings: a query far longer than the search boxes allow (600 Chinese characters,
+    5.4 KB of URL) reaches the site, which cuts it and says so in Chinese, instead of gunicorn's English 414."""
+    env = production_env(tmp_path, ALLOWED_HOSTS="127.0.0.1", HTTPS=None)
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "congress_site.wsgi:application",
+         "--config", "congress_site/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    try:
+        def get(query):
+            url = f"http://127.0.0.1:{port}/search/?q={urllib.parse.quote(query)}"
+            try:
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    return response.status, response.read().decode()
+            except urllib.error.HTTPError as error:
+                return error.code, error.read().decode(errors="replace")
+
+        for _ in range(300):  # until gunicorn listens (bounded: 30 s)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        status, page = get("人大" * 300)
+        assert status == 200
+        assert "搜索词太长，只按前 100 个字搜索。" in page
+        # Past gunicorn's largest request line (8190 bytes), the server's own short answer.
+        assert get("人大" * 500)[0] == 414
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

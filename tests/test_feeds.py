@@ -1,5 +1,6 @@
 """RSS feeds, sitemap.xml and robots.txt parse and list only public documents."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -29,8 +30,27 @@ def test_site_feed(client, settings):
     assert settings.SITE_NAME in channel.find("title").text
     assert [item.find("title").text for item in items] == ["更新的文章", SEED_TITLE]
     assert items[1].find("link").text == f"http://testserver{speech.get_absolute_url()}"
-    assert "22 Sep 2022" in items[1].find("pubDate").text
-    assert items[0].find("description").text.endswith("……") and len(items[0].find("description").text) == 202
+    assert items[1].find("description").text.startswith("【2022年9月22日】市委召开这次人大工作会议")
+    summary = items[0].find("description").text.removeprefix("【2023年1月1日】")
+    assert summary.endswith("……") and len(summary) == 202
+
+
+def test_feeds_list_what_was_published_last_first(client):
+    """A feed is what appeared on the site: an old or undated document published today comes first, with its
+    document date in the description and its publication time as pubDate."""
+    for day in range(1, 31):
+        make_article(f"旧文{day}", date=(2024, 1, day))
+    old_law = make_article("1990年的条例", date=(1990, 5, 1))
+    undated = make_article("日期不详的决定", date=None)
+    Article.objects.filter(pk=undated.pk).update(published_at=undated.published_at + datetime.timedelta(seconds=1))
+    for url in ("/feed/", "/columns/news/feed/"):
+        _, items = rss_items(client, url)
+        assert len(items) == 30
+        assert [item.find("title").text for item in items[:3]] == ["日期不详的决定", "1990年的条例", "旧文30"]
+        assert items[0].find("description").text == "【日期不详】正文。"
+        assert items[1].find("description").text == "【1990年5月1日】正文。"
+        published = old_law.published_at.astimezone(datetime.timezone.utc)
+        assert items[1].find("pubDate").text == published.strftime("%a, %d %b %Y %H:%M:%S +0000")
 
 
 def test_column_and_speaker_feeds(client):

@@ -68,6 +68,19 @@ def test_dry_run_status_and_column_options(tmp_path, index_runs):
 
 
 @pytest.mark.django_db
+def test_notes_on_dates_not_read_are_printed_without_failing(tmp_path, index_runs):
+    page = tmp_path / "page.txt"
+    page.write_text("关于调整会议时间的通知\n（2023年2月30日）\n会议改在下午三点召开。\n", encoding="utf-8")
+    code, out, err = command(str(page))
+    assert (code, err) == (0, "")
+    assert out.splitlines() == [
+        f"提示：{page}：日期“2023年2月30日”不存在",
+        f"提示：{page}：没有找到日期，文章将显示为“日期不详”；可在后台补上",
+        "导入 1 篇，未变 0 篇，更新 0 篇，失败 0 篇",
+    ]
+
+
+@pytest.mark.django_db
 def test_unknown_default_column_stops_before_importing(index_runs):
     with pytest.raises(CommandError, match="栏目“没有这个栏目”不存在"):
         call_command("import_documents", str(CORPUS), "--column", "没有这个栏目", stdout=StringIO())

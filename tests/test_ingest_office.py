@@ -51,6 +51,53 @@ def test_docx_title_date_and_body():
     assert data.attachments == [("通知.docx", content)]
 
 
+def make_decision_docx(*head):
+    document = Document()
+    document.add_heading("平顶山市人民代表大会常务委员会关于确定市树市花的决定", level=1)
+    for line in head:
+        document.add_paragraph(line)
+    document.add_paragraph("为了弘扬城市精神，市人大常委会决定：")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+DECISION = "（2026年3月15日平顶山市第十届人民代表大会常务委员会第二十次会议通过）"
+
+
+@pytest.mark.parametrize(
+    "head, body",
+    [
+        ((DECISION,), "<p>为了弘扬城市精神，市人大常委会决定：</p>"),
+        # Under a second title line (the body's first lines): the date is read all the same.
+        (("（草案）", DECISION), "<p>（草案）</p><p>为了弘扬城市精神，市人大常委会决定：</p>"),
+    ],
+)
+def test_docx_decision_dated_by_its_adoption_line(head, body):
+    data = read_office_file("决定.docx", make_decision_docx(*head))
+    assert data.date.isoformat() == "2026-03-15"
+    assert data.amendments == [{"date": "2026-03-15", "event": "平顶山市第十届人民代表大会常务委员会第二十次会议通过"}]
+    assert data.body_html == body
+    assert data.notes == []
+
+
+@pytest.mark.django_db
+def test_docx_decision_published_with_its_date(tmp_path):
+    (tmp_path / "决定.docx").write_bytes(make_decision_docx(DECISION))
+    report = import_paths([tmp_path], status="published", progress=False)
+    assert (report.imported, report.failed, report.notes) == (1, 0, [])
+    article = Article.objects.get()
+    assert article.date_display == "2026年3月15日"
+    assert article.amendments[0]["date"] == "2026-03-15"
+
+
+def test_pdf_dated_in_chinese_numerals():
+    lines = [PDF_LINES[0], "二〇二二年二月十八日", *PDF_LINES[2:]]
+    data = read_office_file("要点.pdf", pdf_bytes(lines))
+    assert data.date.isoformat() == "2022-02-18"
+    assert data.body_text.startswith("一、加强立法工作")
+
+
 @pytest.mark.django_db
 def test_docx_imported_with_its_text_and_original(tmp_path):
     content = make_docx()

@@ -7,6 +7,7 @@ import pytest
 
 from documents.dates import DAY, UNKNOWN_DATE
 from documents.ingest.importer import import_paths
+from documents.ingest.meta import NO_DATE
 from documents.ingest.pipeline import ImportProblem
 from documents.ingest.portal_page import read_portal_page
 from documents.models import Article
@@ -140,9 +141,117 @@ def test_html_page_in_a_declared_chinese_legacy_encoding():
     assert data.title == "市人大常委会召开第三次会议"
 
 
-def test_text_page_not_in_utf8_is_refused():
-    with pytest.raises(ImportProblem, match="不是 UTF-8"):
-        read_portal_page("page.txt", page("2022-09-22").decode().encode("gb18030"))
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-16"])
+def test_text_page_in_a_legacy_encoding_is_detected(encoding):
+    data = read_portal_page("page.txt", page("二〇一一年十一月十七日").decode().encode(encoding))
+    assert data.title == "市人大常委会召开主任会议"
+    assert data.date.isoformat() == "2011-11-17"
+    assert data.body_text.startswith("第一段")
+
+
+def test_short_gbk_text_is_detected():
+    data = read_portal_page("notice.txt", "关于调整会议时间的通知\n2011年11月17日\n会议改在下午三点召开。\n".encode("gbk"))
+    assert (data.title, data.date.isoformat(), data.body_text) == ("关于调整会议时间的通知", "2011-11-17", "会议改在下午三点召开。")
+
+
+def test_html_page_whose_declaration_is_wrong_is_detected():
+    html = (FIXTURES / "portal_page_news.html").read_text(encoding="utf-8")
+    assert "utf-8" in html
+    data = read_portal_page("page.html", html.encode("gb18030"))
+    assert data.title == "市人大常委会召开第三次会议"
+
+
+def test_file_in_no_text_encoding_is_refused_naming_the_encodings_tried():
+    with pytest.raises(ImportProblem, match="无法识别文件的文字编码（试过UTF-8、GB18030/GBK"):
+        read_portal_page("page.txt", bytes(range(256)) * 20)
+
+
+DECISION = "（2026年3月15日平顶山市第十届人民代表大会常务委员会第二十次会议通过）"
+HISTORY = (
+    "（2011年11月17日平顶山市第九届人民代表大会常务委员会第二十五次会议通过　根据2020年6月2日平顶山市"
+    "第十一届人民代表大会常务委员会第十八次会议《关于修改部分地方性法规的决定》修正）"
+)
+
+
+@pytest.mark.parametrize(
+    "meta, date, amendments",
+    [
+        # The usual line under a 人大 decision's title: its adoption.
+        (DECISION, "2026-03-15", [("2026-03-15", "平顶山市第十届人民代表大会常务委员会第二十次会议通过")]),
+        # 修订沿革: every event, and the date of the version published (the latest), as in the import format.
+        (HISTORY, "2020-06-02", [
+            ("2011-11-17", "平顶山市第九届人民代表大会常务委员会第二十五次会议通过"),
+            ("2020-06-02", "平顶山市第十一届人民代表大会常务委员会第十八次会议《关于修改部分地方性法规的决定》修正"),
+        ]),
+        # A date inside an event stays in its text.
+        ("（2004年1月1日市人大常委会通过；根据2005年3月1日市人大常委会《关于修改〈条例〉（2003年修订）的决定》修正。）",
+         "2005-03-01", [("2004-01-01", "市人大常委会通过"),
+                        ("2005-03-01", "市人大常委会《关于修改〈条例〉（2003年修订）的决定》修正")]),
+        ("(二〇一一年十一月十七日市人大常委会第二十五次会议通过)",
+         "2011-11-17", [("2011-11-17", "市人大常委会第二十五次会议通过")]),
+    ],
+)
+def test_adoption_and_amendment_lines(meta, date, amendments):
+    data = read_portal_page("decision.txt", page(meta, title="平顶山市人民代表大会常务委员会关于某事项的决定"))
+    assert data.date.isoformat() == date
+    assert [(item["date"], item["event"]) for item in data.amendments] == amendments
+    assert data.body_text == "第一段，讲的是会议的主要任务。\n\n第二段，讲的是下一步工作！"
+    assert data.notes == []
+
+
+@pytest.mark.parametrize(
+    "meta, date, subtitle",
+    [
+        ("二〇一一年十一月十七日", "2011-11-17", ""),
+        ("发布时间：二〇一一年十一月十七日", "2011-11-17", ""),
+        ("（２０１１年１１月１７日）", "2011-11-17", ""),
+        ("——在市人大常委会第五次会议上的讲话（2011年11月17日）", "2011-11-17", "——在市人大常委会第五次会议上的讲话（2011年11月17日）"),
+        ("（2011年11月17日在市人大常委会第五次会议上）", "2011-11-17", "（2011年11月17日在市人大常委会第五次会议上）"),
+        # A year in a subtitle names its topic, not the document's date.
+        ("——2021年工作回顾", None, "——2021年工作回顾"),
+    ],
+)
+def test_dates_in_meta_lines(meta, date, subtitle):
+    data = read_portal_page("page.txt", page(meta))
+    assert (data.date.isoformat(), data.subtitle) == (date, subtitle)
+    assert data.body_text.startswith("第一段")
+
+
+def test_date_line_among_the_first_lines_of_the_body():
+    data = read_portal_page("decision.txt", page(f"关于某事项的决定\n\n{DECISION}", title="平顶山市人民代表大会常务委员会"))
+    assert data.date.isoformat() == "2026-03-15"
+    assert data.amendments[0]["event"].endswith("会议通过")
+    assert data.body_text.split("\n\n") == ["关于某事项的决定", "第一段，讲的是会议的主要任务。", "第二段，讲的是下一步工作！"]
+
+
+def test_a_date_deeper_in_the_body_is_not_the_documents():
+    data = read_portal_page("page.txt", page("一\n\n二\n\n三\n\n2011年11月17日"))
+    assert data.date == UNKNOWN_DATE
+    assert "2011年11月17日" in data.body_text
+
+
+@pytest.mark.parametrize(
+    "meta, notes",
+    [
+        ("2023年2月30日", ["日期“2023年2月30日”不存在", NO_DATE]),
+        ("", [NO_DATE]),
+        ("2023年2月28日", []),
+    ],
+)
+def test_dates_not_read_are_noted_for_the_report(meta, notes):
+    assert read_portal_page("page.txt", page(meta)).notes == notes
+
+
+@pytest.mark.django_db
+def test_import_report_names_dates_not_read(tmp_path):
+    (tmp_path / "a.txt").write_bytes(page("2023年2月30日"))
+    (tmp_path / "b.txt").write_bytes(page("2023年2月28日", title="另一篇"))
+    report = import_paths([tmp_path], status="published", progress=False)
+    assert (report.imported, report.failed) == (2, 0)
+    assert [str(note) for note in report.notes] == [
+        f"{tmp_path / 'a.txt'}：日期“2023年2月30日”不存在", f"{tmp_path / 'a.txt'}：{NO_DATE}",
+    ]
+    assert Article.objects.get(title="市人大常委会召开主任会议").date_display == "日期不详"
 
 
 @pytest.mark.parametrize("content", [b"", b"  \n\n ", "首 页   人大简介   机构设置   人大要闻\n当前位置 >> 网站首页\nCopyright 2004".encode()])

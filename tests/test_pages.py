@@ -306,10 +306,19 @@ class TestArchive:
         assert client.get("/archive/2022/9/").status_code == 200
 
     @pytest.mark.parametrize("url", ["/archive/2022/13/", "/archive/2022/00/", "/archive/1999/", "/archive/22/",
-                                     "/archive/2022/10/", "/archive/2022/09/?page=2"])
+                                     "/archive/2022/10/", "/archive/2022/09/?page=2",
+                                     # Years no calendar computation accepts: 404, not a server error.
+                                     "/archive/0000/", "/archive/0000/01/", "/archive/9999/", "/archive/9999/12/",
+                                     "/archive/0000/?format=json", "/archive/9999/12/?format=json"])
     def test_missing_periods_are_404(self, client, url):
         seed_speech()
         assert client.get(url).status_code == 404
+
+    def test_the_last_month_of_a_year_ends_with_it(self, client):
+        make_article("十二月的文章", date=(2021, 12, 31))
+        make_article("一月的文章", date=(2022, 1, 1))
+        titles = [item["title"] for item in client.get("/archive/2021/12/?format=json").json()["results"]]
+        assert titles == ["十二月的文章"]
 
 
 class TestErrorPages:
@@ -321,7 +330,7 @@ class TestErrorPages:
         assert nav_text(response).startswith("首页 人大简介")
 
     def test_500_renders_without_the_database(self, rf, settings, django_assert_num_queries):
-        from documents.views import server_error
+        from documents.errors import server_error
 
         with django_assert_num_queries(0):
             response = server_error(rf.get("/"))

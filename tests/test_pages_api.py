@@ -73,3 +73,31 @@ def test_speaker_meeting_and_archive_lists(client):
     assert archive["years"] == [{"year": 2022, "count": 1}]
     assert archive["months"] == [{"month": 9, "count": 1}]
     assert (archive["year"], archive["month"], archive["count"]) == (2022, 9, 1)
+
+
+def test_home_page_boxes(client):
+    """The home page answers ?format=json like every list: its boxes, each with its column."""
+    notice = make_article("征集立法项目的公告", column_slug="notices", date=(2023, 3, 1))
+    make_article("置顶的要闻", date=(2000, 1, 1), pinned=True)
+    make_article("最新的要闻", date=(2023, 5, 1), precision=dates.MONTH)
+    pictured = make_article("会议召开", cover_alt="会议现场")
+    pictured.cover_image = SimpleUploadedFile("meeting.png", b"\x89PNG\r\n\x1a\n")
+    pictured.save()
+    make_article("草稿通知", column_slug="notices", status=Article.Status.DRAFT)
+    data = get_json(client, "/?format=json")
+    assert set(data) == {"notices", "pictures", "sections"}
+    assert data["notices"]["column"]["slug"] == "notices"
+    assert data["notices"]["results"] == [{
+        "id": notice.pk, "title": "征集立法项目的公告", "url": f"http://testserver{notice.get_absolute_url()}",
+        "date": "2023-03-01", "date_display": "2023年3月1日", "pinned": False,
+    }]
+    assert data["pictures"] == [{
+        "id": pictured.pk, "title": "会议召开", "url": f"http://testserver{pictured.get_absolute_url()}",
+        "date": "2022-09-22", "date_display": "2022年9月22日",
+        "image": f"http://testserver{pictured.cover_image.url}", "alt": "会议现场",
+    }]
+    news = next(box for box in data["sections"] if box["column"]["slug"] == "news")
+    assert [(item["title"], item["pinned"]) for item in news["results"]] == [
+        ("置顶的要闻", True), ("最新的要闻", False), ("会议召开", False),
+    ]
+    assert news["results"][1]["date"] == "2023-05"

@@ -43,6 +43,7 @@ def count_queries(client, url):
 
 URLS = [
     "/",
+    "/?format=json",
     "/columns/news/",
     "/columns/news/?format=json",
     "/speakers/",

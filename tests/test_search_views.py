@@ -1,6 +1,7 @@
 """The /search/ page and its JSON form: results, ranking, highlighting, drafts, and every kind of bad input."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -144,10 +145,15 @@ def test_unsearchable_queries_explain_themselves(client, docs, q, message):
 
 
 @pytest.mark.parametrize("params, message", [
-    ({"from": "2022-13-01"}, "日期格式"), ({"to": "yesterday"}, "日期格式"), ({"from": "2022-02-30"}, "日期格式"),
+    ({"from": "2022-13-01"}, "开始日期：日期“2022-13-01”不存在。"), ({"to": "yesterday"}, "日期格式"),
+    ({"from": "2023-02-30"}, "开始日期：日期“2023-02-30”不存在。"), ({"to": "2022/09/01"}, "日期格式"),
     ({"from": "2023-01-01", "to": "2022-01-01"}, "开始日期晚于结束日期"),
     ({"page": "0"}, "页码"), ({"page": "-1"}, "页码"), ({"page": "abc"}, "页码"), ({"page": "9" * 30}, "页码"),
     ({"sort": "bogus"}, "排序"), ({"kind": "bogus"}, "类型"), ({"per_page": "0", "format": "json"}, "每页条数"),
+    # Unknown filters are errors like an unknown kind, not an empty result.
+    ({"column": "bogus"}, "栏目：没有“bogus”这个栏目。"), ({"speaker": "nobody"}, "发言人：没有“nobody”这位发言人。"),
+    ({"meeting": "无此会议"}, "会议：没有“无此会议”这个会议。"),
+    ({"column": "bogus", "format": "json"}, "栏目：没有“bogus”这个栏目。"),
 ])
 def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params, message):
     page = get(client, q="监督", **params)
@@ -159,3 +165,35 @@ def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params,
 def test_a_page_beyond_the_last_says_so(client, docs):
     html = get(client, q="监督", page="50").content.decode()
     assert "没有第 50 页" in html
+    assert "第 50/" not in html  # the count line does not claim the page exists
+    assert "，第 1/1 页" in get(client, q="监督").content.decode()
+
+
+def test_every_search_box_takes_what_the_search_reads(client, docs):
+    """maxlength = the 100 characters a query is cut to: the boxes never make a URL the server refuses."""
+    from documents.search.query import MAX_QUERY_CHARS
+
+    speaker = docs["verbatim"].speaker
+    boxes = []
+    for url in ("/", f"{URL}?q=监督", speaker.get_absolute_url()):
+        boxes += re.findall(r'<input [^>]*name="q"[^>]*>', client.get(url).content.decode())
+    assert len(boxes) == 5  # the header's on each page, the search page's, the speaker page's
+    assert all(f'maxlength="{MAX_QUERY_CHARS}"' in box for box in boxes), boxes
+
+
+def test_known_filters_still_filter(client, docs):
+    speaker = docs["verbatim"].speaker.slug
+    data = get(client, q="监督", speaker=speaker, column="news", format="json").json()
+    assert [r["title"] for r in data["results"]] == [docs["verbatim"].title]
+
+
+def test_a_long_facet_shows_its_first_ten_and_folds_the_rest(client):
+    for year in range(2001, 2016):
+        make(f"{year}年监督报告", "监督工作。", date=datetime.date(year, 6, 1))
+    apply_pending()
+    html = get(client, q="监督").content.decode()
+    facet = re.search(r"<h2>年份</h2>(.*?)</section>", html, re.S).group(1)
+    shown, folded = facet.split('<details class="search-facet__more">')
+    assert re.findall(r"(\d{4})年</a>", shown) == [str(year) for year in range(2015, 2005, -1)]
+    assert "<summary>更多年份（5）</summary>" in folded
+    assert re.findall(r"(\d{4})年</a>", folded) == [str(year) for year in range(2005, 2000, -1)]

@@ -23,6 +23,8 @@ DEFAULT_COLUMN = "news"
 
 @dataclass
 class Failure:
+    """Where (a file, a line of it) and why: a document that failed, or a note on one imported all the same."""
+
     path: str
     line: int | None
     reason: str
@@ -40,6 +42,8 @@ class ImportReport:
     # Documents already there whose content differs: left alone because no update was asked for.
     stale: int = 0
     failures: list = field(default_factory=list)
+    # Imported all the same, but something was not read (an impossible date, no date at all): staff may fix it.
+    notes: list = field(default_factory=list)
 
     @property
     def failed(self):
@@ -86,6 +90,8 @@ class _Run:
             return
         setattr(self.report, result.outcome, getattr(self.report, result.outcome) + 1)
         self.report.stale += result.stale
+        if result.outcome != "unchanged":
+            self.report.notes += [Failure(str(path), line, note) for note in data.notes]
 
     def fail(self, path, line, problem):
         self.report.failures.append(Failure(str(path), line, str(problem)))

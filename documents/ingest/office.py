@@ -15,8 +15,9 @@ from pypdf import PdfReader
 from pypdf.errors import DependencyError, PdfReadError
 
 from ..sanitize import html_to_text
+from .meta import BODY_DATE_LINES, MAX_META_LINES, read_head
 from .pipeline import DocumentData, Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
-from .portal_page import fullwidth_punctuation, page_text, parse_lines, read_meta_line
+from .portal_page import fullwidth_punctuation, page_text, parse_lines
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")
 
@@ -86,6 +87,10 @@ def _docx_html(data):
         raise ImportProblem(f"Word 文件已损坏或不是 .docx 格式（{type(error).__name__}）") from None
 
 
+# The title is the first heading among the first blocks (文号 or 密级 may come before it), or the first block;
+# meta lines and the body's first lines follow it.
+_TITLE_BLOCKS = 8
+_LEADING_BLOCKS = _TITLE_BLOCKS + MAX_META_LINES + BODY_DATE_LINES
 _LEADING_BLOCK = re.compile(r"\s*<(h[1-6]|p)\b[^>]*>(.*?)</\1>", re.S)
 _TAG = re.compile(r"<[^>]+>")
 
@@ -96,20 +101,18 @@ def _read_docx(converted):
     body = re.sub(r"<img\b[^>]*>", "", converted)
     blocks = []  # (tag, text, start, end) of the leading headings and paragraphs
     position = 0
-    while len(blocks) < 8 and (match := _LEADING_BLOCK.match(body, position)):
+    while len(blocks) < _LEADING_BLOCKS and (match := _LEADING_BLOCK.match(body, position)):
         text = fullwidth_punctuation(html.unescape(_TAG.sub("", match.group(2))).strip())
         blocks.append((match.group(1), text, match.start(), match.end()))
         position = match.end()
     filled = [block for block in blocks if block[1]]
-    if not filled:
+    first = [block for block in blocks[:_TITLE_BLOCKS] if block[1]]
+    if not first:
         raise ImportProblem("Word 文件开头没有标题（第一段是空的，或文件里没有文字）")
-    title = next((block for block in filled if block[0].startswith("h")), filled[0])
+    title = next((block for block in first if block[0].startswith("h")), first[0])
     data = DocumentData(title=title[1])
-    cut = [title]
-    for block in filled[filled.index(title) + 1 :][:4]:
-        if not read_meta_line(block[1], data):
-            break
-        cut.append(block)
+    head = filled[filled.index(title) + 1 :]
+    cut = [title] + [head[index] for index in read_head([block[1] for block in head], data)]
     for _, _, start, end in sorted(cut, key=lambda block: block[2], reverse=True):
         body = body[:start] + body[end:]
     data.body_html = body

@@ -65,6 +65,8 @@ class DocumentData:
     import_key: str | None = None
     status: str | None = None  # None: the status the caller asks for
     pinned: bool | None = None
+    # What the reader could not read but imported anyway (an impossible date, none found): for the import report.
+    notes: list = field(default_factory=list)
 
 
 @dataclass

@@ -5,22 +5,19 @@ article starts after the breadcrumb (当前位置 ...) and ends at the footer; i
 a few meta lines (speaker, date, 来源 ...), then one paragraph a line.
 """
 
+import codecs
 import re
 from html.parser import HTMLParser
 
-from ..dates import UNKNOWN_DATE, find_date
+import charset_normalizer
+
 from ..models import Article
+from .meta import read_head
 from .pipeline import DocumentData, ImportProblem, NoText
 
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|现在位置)")
 _FOOTER = re.compile(r"^(Copyright|版权所有|上一篇|下一篇|【打印|【关闭|打印本页|关闭窗口|相关文章)|ICP备")
 _BOX_TITLES = {"通知公告", "图片内容", "图片新闻", "最新动态", "相关链接", "友情链接", "热点文章"}
-_META_LABEL = re.compile(r"(发布时间|发布日期|发表时间|更新时间|时间|日期|来源|作者|编辑|责任编辑|点击数|点击|浏览次数|浏览|阅读)\s*[:：]")
-_DATE_LABELS = {"发布时间", "发布日期", "发表时间", "更新时间", "时间", "日期"}
-_BRACKETS = "()（）[]【】 "
-_SPEAKER = re.compile(r"^(?P<position>[\u4e00-\u9fff]{2,20})[ \u3000]+(?P<name>[\u4e00-\u9fff·]{2,5})$")
-_SUBTITLE = re.compile(r"^(——|--|—)\s*")
-
 _CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef“”‘’"
 _HALF_AFTER_CJK = re.compile(rf"(?<=[{_CJK}])([,;:!?])")
 _FULL = {",": "，", ";": "；", ":": "：", "!": "！", "?": "？"}
@@ -60,27 +57,6 @@ def _article_lines(lines):
     return content
 
 
-def _labelled_meta(line):
-    """{label: value} when the line consists only of labelled fields (发布时间：… 来源：…), else None."""
-    matches = list(_META_LABEL.finditer(line))
-    if not matches or matches[0].start() != 0:
-        return None
-    fields = {}
-    for match, following in zip(matches, matches[1:] + [None]):
-        end = following.start() if following else len(line)
-        fields[match.group(1)] = line[match.end() : end].strip()
-    return fields
-
-
-def _date_line(line):
-    """The date of a line that is only a date, possibly in brackets: (2022年9月22日), 2022-09-22."""
-    date = find_date(line)
-    if date is None:
-        return None
-    rest = re.sub(r"\d{4}\s*年(\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?)?|\d{4}[-/.]\d{1,2}([-/.]\d{1,2})?", "", line, 1)
-    return date if not rest.strip(_BRACKETS) else None
-
-
 def parse_lines(lines):
     """DocumentData from the lines of a page or plain document (no column, no attachments)."""
     content = [fullwidth_punctuation(line) for line in _article_lines(lines)]
@@ -88,39 +64,11 @@ def parse_lines(lines):
         raise ImportProblem("没有找到正文：文件里只有空行或网站的导航、页脚")
     data = DocumentData(title=content[0], body_text="")
     rest = content[1:]
-    meta_lines = 0
-    while rest and meta_lines < 6 and read_meta_line(rest[0], data):
-        rest.pop(0)
-        meta_lines += 1
+    used = set(read_head(rest, data))
     if data.speaker:
         data.kind = Article.Kind.SPEECH
-    data.body_text = "\n\n".join(rest)
+    data.body_text = "\n\n".join(line for index, line in enumerate(rest) if index not in used)
     return data
-
-
-def read_meta_line(line, data):
-    """Fill `data` from a meta line; False when the line is not one (the body starts)."""
-    fields = _labelled_meta(line)
-    if fields is not None:
-        for label, value in fields.items():
-            if label in _DATE_LABELS and data.date == UNKNOWN_DATE:
-                data.date = find_date(value) or UNKNOWN_DATE
-            elif label == "来源":
-                data.source = value
-        return True
-    date = _date_line(line)
-    if date is not None:
-        if data.date == UNKNOWN_DATE:
-            data.date = date
-        return True
-    speaker = _SPEAKER.match(line)
-    if speaker and not data.speaker:
-        data.speaker, data.speaker_title = speaker.group("name"), speaker.group("position")
-        return True
-    if _SUBTITLE.match(line) and not data.subtitle:
-        data.subtitle = line
-        return True
-    return False
 
 
 class _TextLines(HTMLParser):
@@ -165,22 +113,43 @@ def html_lines(html):
 
 
 _CHARSET = re.compile(rb"""charset\s*=\s*["']?\s*([\w-]+)""", re.I)
+# GB18030 covers GB2312 and GBK, which old pages declare while using characters beyond them.
+_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "gb_2312-80": "gb18030", "x-gbk": "gb18030"}
+# What a Chinese archive's old files are written in: guessing among these only avoids mojibake in Cyrillic or Latin-1.
+_CANDIDATES = ["utf_8", "gb18030", "big5", "utf_16", "utf_32"]
+
+
+def _declared(data):
+    """The codec an HTML page declares in its first 4 KB (<meta charset=...>), or None."""
+    match = _CHARSET.search(data[:4096])
+    if not match:
+        return None
+    name = match.group(1).decode("ascii").lower()
+    try:
+        return codecs.lookup(_SUPERSETS.get(name, name)).name
+    except LookupError:
+        return None
 
 
 def decode_text(data, *, html=False):
-    """Text of a file: UTF-8; an HTML page may also declare a Chinese legacy encoding (gb2312, gbk)."""
+    """Text of a .txt or .html file: an HTML page's declared charset first, then UTF-8, then the likeliest of the
+    encodings Chinese files use (charset-normalizer): GB18030/GBK, Big5, UTF-16."""
     if not data.strip():
         raise NoText("文件是空的")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        declared = _CHARSET.search(data[:4096]) if html else None
-        if declared and declared.group(1).lower() in {b"gb2312", b"gbk", b"gb18030"}:
-            try:
-                return data.decode("gb18030")
-            except UnicodeDecodeError:
-                pass
-    raise ImportProblem("文件不是 UTF-8 编码，请另存为 UTF-8 后再导入")
+    declared = _declared(data) if html else None
+    for codec in filter(None, [declared, "utf-8-sig"]):
+        try:
+            return data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        tried = f"声明的 {declared}、" if declared else ""
+        raise ImportProblem(
+            f"无法识别文件的文字编码（试过{tried}UTF-8、GB18030/GBK、Big5、UTF-16），可能不是文本文件；"
+            "请用记事本打开后另存为 UTF-8 再导入"
+        )
+    return str(best)
 
 
 def page_text(filename, data):

@@ -1,11 +1,29 @@
 """Validation of the /search/ query string: anything invalid becomes a clear Chinese message and a 400."""
 
+import re
+
 from django import forms
 
-from ..models import Article
+from ..models import Article, Column, Meeting, Speaker
 from .query import MAX_PER_PAGE, PER_PAGE, SORTS, Filters, clean_text
 
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD，例如 2022-09-22。"}
+_WELL_FORMED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class DayField(forms.DateField):
+    """YYYY-MM-DD. A well-formed date that names no day (2023-02-30) says so rather than blaming the format."""
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS, **kwargs)
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            if _WELL_FORMED_DAY.fullmatch(value.strip()):
+                raise forms.ValidationError(f"日期“{value.strip()}”不存在。", code="nonexistent") from None
+            raise
 
 
 class SearchForm(forms.Form):
@@ -17,8 +35,8 @@ class SearchForm(forms.Form):
     )
     speaker = forms.CharField(required=False, max_length=200)
     meeting = forms.CharField(required=False, max_length=300)
-    date_from = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
-    date_to = forms.DateField(required=False, input_formats=["%Y-%m-%d"], error_messages=DATE_ERRORS)
+    date_from = DayField(required=False)
+    date_to = DayField(required=False)
     sort = forms.ChoiceField(
         required=False, choices=[(s, s) for s in SORTS], error_messages={"invalid_choice": "排序方式只能是 relevance、newest 或 oldest。"},
     )
@@ -42,6 +60,22 @@ class SearchForm(forms.Form):
         data = {key: clean_text(value) for key, value in params.items()}
         data["date_from"], data["date_to"] = data.pop("from", ""), data.pop("to", "")
         super().__init__(data, **kwargs)
+
+    def _known(self, name, model, message):
+        """A filter naming a column, speaker or meeting that does not exist is an error, like an unknown kind."""
+        value = self.cleaned_data[name]
+        if value and not model.objects.filter(slug=value).exists():
+            raise forms.ValidationError(message.format(value), code="unknown")
+        return value
+
+    def clean_column(self):
+        return self._known("column", Column, "没有“{}”这个栏目。")
+
+    def clean_speaker(self):
+        return self._known("speaker", Speaker, "没有“{}”这位发言人。")
+
+    def clean_meeting(self):
+        return self._known("meeting", Meeting, "没有“{}”这个会议。")
 
     def clean(self):
         data = super().clean()

@@ -5,12 +5,16 @@ from urllib.parse import urlencode
 from django.http import JsonResponse
 from django.shortcuts import render
 
+from ..errors import safe_methods_only
 from .forms import SearchForm
 from .query import SearchResults, clean_text, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
+# Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
+FACET_SHOWN = 10
 
 
+@safe_methods_only
 def search_page(request):
     form = SearchForm(request.GET)
     as_json = request.GET.get("format") == "json"
@@ -65,7 +69,10 @@ def _render(request, form, results, status=200):
         "form": form,
         "results": results,
         "q": clean_text(request.GET.get("q", "")),
-        "facet_links": facet_links,
+        "facets": [
+            (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
+            for name, title in (("column", "栏目"), ("kind", "类型"), ("year", "年份"), ("speaker", "发言人"))
+        ],
         "filters_active": bool(filters_active),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
         "first_rank": (results.page - 1) * results.per_page + 1,

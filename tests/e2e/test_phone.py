@@ -2,7 +2,7 @@
 
 from playwright.sync_api import expect
 
-from .support import screenshot
+from .support import orm, screenshot
 from .test_browse import NAVIGATION
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
@@ -46,3 +46,30 @@ def test_phone_navigation_and_widths(new_page, site_data):
     expect(page.locator("ol.search-results > li").first).to_be_visible()
     assert_no_horizontal_scroll(page)
     screenshot(page, "5-phone-search")
+
+
+def table_article():
+    from documents.models import Article, Column
+
+    article = Article(title="各区代表名额", column=Column.objects.get(slug="news"), status=Article.Status.PUBLISHED,
+                      body="<p>名额分配如下：</p><table><tr><td><p>新华区</p></td><td><p>十二名</p></td></tr>"
+                           "<tr><td><p>卫东区</p></td><td><p>十名</p></td></tr></table>")
+    article.save()
+    return article.get_absolute_url()
+
+
+def test_table_cells_on_a_phone_are_not_indented(new_page, site_data):
+    """The body's first-line indent is for paragraphs of text: in a cell it broke 新华 / 区 on a phone."""
+    url = orm(table_article)
+    page = new_page(**PHONE)
+    page.goto(url)
+    body = page.locator(".article-body")
+    indent = "getComputedStyle(el).textIndent"
+    assert body.locator(":scope > p").first.evaluate(f"el => {indent}") != "0px"
+    for cell in body.locator("td p").all():
+        assert cell.evaluate(f"el => {indent}") == "0px"
+        # One line: the cell's text is not broken.
+        assert cell.evaluate("el => el.getClientRects().length === 1 && el.offsetHeight < 2 * parseFloat("
+                             "getComputedStyle(el).lineHeight)")
+    assert_no_horizontal_scroll(page)
+    screenshot(page, "5-phone-table")

@@ -71,3 +71,36 @@ def test_search_from_home_facets_sort_pages(page, site_data):
     first.click()
     expect(page).to_have_url(re.compile(r"/articles/\d+/$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_long_year_facet_folds_under_more_on_a_phone(new_page, site_data):
+    """The sample spans 21 years: the recent ten are listed, the others open from 更多年份 (a <details>, by
+    keyboard too), and the page stays axe-clean either way."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    from .test_phone import PHONE
+
+    page = new_page(**PHONE)
+    page.goto("/search/?q=%E4%BA%BA%E6%B0%91")  # 人民
+    years = page.locator(".search-facet", has_text="年份")
+    shown = years.locator(":scope > ul > li")
+    folded = years.locator("details li")
+    expect(shown).to_have_count(10)
+    listed = [int(re.match(r"\d{4}", text).group()) for text in shown.all_inner_texts()]
+    assert listed == sorted(listed, reverse=True), listed
+    assert folded.count() > 0
+    expect(folded.first).to_be_hidden()
+    height_folded = page.evaluate("document.documentElement.scrollHeight")
+
+    summary = years.locator("summary")
+    expect(summary).to_have_text(f"更多年份（{folded.count()}）")
+    summary.focus()
+    page.keyboard.press("Enter")
+    expect(folded.first).to_be_visible()
+    hidden_years = [int(re.match(r"\d{4}", text).group()) for text in folded.all_inner_texts()]
+    assert max(hidden_years) < min(listed), (listed, hidden_years)
+    assert page.evaluate("document.documentElement.scrollHeight") > height_folded
+    screenshot(page, "2-search-phone-years-open")
+
+    violations = [v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]][:5]) for v in violations]

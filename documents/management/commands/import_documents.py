@@ -36,6 +36,8 @@ class Command(BaseCommand):
         )
         for failure in report.failures:
             self.stderr.write(f"失败：{failure}")
+        for note in report.notes:
+            self.stdout.write(f"提示：{note}")
         if not options["dry_run"]:
             # Indexed in bulk once the documents are in, not one index commit per document.
             apply_pending()
