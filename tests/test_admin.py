@@ -51,6 +51,8 @@ def test_publish_and_unpublish_actions(staff_client):
     staff_client.post(url, {"action": "unpublish", "_selected_action": [article.pk]})
     article.refresh_from_db()
     assert article.status == Article.Status.DRAFT
+    reasons = [(v.history_user.username, v.history_change_reason) for v in article.history.order_by("history_id")[1:]]
+    assert reasons == [("editor", "发布"), ("editor", "撤回为草稿")]
 
 
 def test_changelist_filters_and_search(staff_client):
