@@ -238,7 +238,8 @@ class RecycledArticleAdmin(admin.ModelAdmin):
     list_select_related = ["column"]
     search_fields = ["title", "doc_number"]
     ordering = ["-deleted_at"]
-    actions = ["restore"]
+    actions = ["restore", "purge"]
+    delete_confirmation_template = "admin/documents/recycledarticle/delete_confirmation.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(deleted_at__isnull=False)
@@ -252,9 +253,8 @@ class RecycledArticleAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            function, name, _ = actions["delete_selected"]
-            actions["delete_selected"] = (function, name, "彻底删除所选文章（不可恢复）")
+        # Replaced by `purge`, whose confirmation and message speak of articles and their files.
+        actions.pop("delete_selected", None)
         return actions
 
     @admin.display(description="历史版本")
@@ -266,8 +266,27 @@ class RecycledArticleAdmin(admin.ModelAdmin):
         count = workflow.restore(queryset, request.user)
         self.message_user(request, f"已恢复 {count} 篇文章。", messages.SUCCESS)
 
+    @admin.action(description="彻底删除所选文章（不可恢复）", permissions=["delete"])
+    def purge(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            count, files = workflow.purge(queryset, request.user)
+            self.message_user(request, f"已彻底删除 {count} 篇文章及其 {files} 个文件。", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/documents/recycledarticle/purge_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "彻底删除文章",
+                "opts": self.model._meta,
+                "articles": queryset.annotate(attachment_count=Count("attachments")),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
     def delete_model(self, request, obj):
         workflow.purge([obj], request.user)
 
-    def delete_queryset(self, request, queryset):
-        workflow.purge(queryset, request.user)
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"已彻底删除文章“{obj_display}”。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:documents_recycledarticle_changelist"))

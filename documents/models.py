@@ -214,7 +214,9 @@ class RecycledArticle(Article):
 
     class Meta:
         proxy = True
-        verbose_name = verbose_name_plural = "回收站"
+        # One entry of the bin is an article in it: Django's messages say "删除回收站中的文章“…”".
+        verbose_name = "回收站中的文章"
+        verbose_name_plural = "回收站"
 
 
 class Attachment(models.Model):
