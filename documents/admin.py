@@ -5,7 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, uploads, workflow
+from .admin_review import PendingRevisionFilter, ReviewMixin
 from .forms import ArticleAdminForm, SpeakerMergeForm, UploadForm
 from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
 
@@ -88,12 +89,30 @@ class AttachmentInline(admin.TabularInline):
     fields = ["file", "title", "size"]
     readonly_fields = ["size"]
 
+    # An editor's edit of a published article waits for review, and files cannot wait with it: the attachments
+    # of a published article are shown to editors read-only (the change form says so).
+    def _editable(self, request, obj):
+        return obj is None or not workflow.edits_go_to_review(obj, request.user)
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
+
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "column", "kind", "speaker", "date_display", "status", "pinned", "updated_at"]
-    list_filter = ["status", "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "title", "column", "kind", "speaker", "date_display", "status", "pending_review", "pinned", "updated_at",
+    ]
+    list_filter = [
+        "status", PendingRevisionFilter, "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["column", "speaker"]
     search_fields = ["title", "doc_number"]
     date_hierarchy = "date"
@@ -101,7 +120,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = [AttachmentInline]
     actions = ["publish", "unpublish", "recycle"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned"]}),
+        (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned", "revision_seen"]}),
         ("发言人与会议", {"fields": ["speaker", "speaker_title", "meeting"]}),
         ("日期", {"fields": ["date", "date_precision"]}),
         ("公文信息", {"fields": ["doc_number", "issuer"], "classes": ["collapse"]}),
@@ -135,9 +154,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
-
-    def save_model(self, request, obj, form, change):
-        workflow.save_edit(obj, request.user)
 
     # Deleting moves to the recycle bin (RecycledArticleAdmin), from which a reviewer may restore or purge.
     def delete_model(self, request, obj):
@@ -218,12 +234,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return JsonResponse({"error": str(problem)}, status=400)
 
     def preview_view(self, request, object_id):
+        """The article as the public will see it: as its editor is editing it (an editor sees the pending revision
+        of a published article), or with the revision given by `?revision=`."""
         from .pages import article_context, article_queryset
 
         article = get_object_or_404(article_queryset(), pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        return TemplateResponse(request, "admin/documents/article/preview.html", article_context(article))
+        revision_id = request.GET.get("revision", "")
+        if revision_id:
+            revision = get_object_or_404(article.revisions, pk=revision_id) if revision_id.isdigit() else None
+            if revision is None:
+                raise Http404
+            revision.apply_to(article)
+        else:
+            workflow.open_for_edit(article, request.user)
+            revision = article.pending_revision if article.edit_goes_to_review else None
+        context = {**article_context(article), "revision": revision}
+        return TemplateResponse(request, "admin/documents/article/preview.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:

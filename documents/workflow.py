@@ -1,9 +1,13 @@
-"""Staff actions on articles and speakers: each one records in the articles' history who did it and why."""
+"""Staff actions on articles and speakers: each one records in the articles' history who did it and why.
+
+Editors (编辑) write drafts; reviewers (审核, the publish permission) decide what the public sees. An editor's edit of
+a published article is held as the article's one pending ArticleRevision until a reviewer approves or rejects it.
+"""
 
 from django.db import models, transaction
 from django.utils import timezone
 
-from .models import Article, Speaker
+from .models import Article, ArticleRevision, Speaker
 
 PUBLISH_PERMISSION = "documents.publish_article"
 
@@ -27,18 +31,97 @@ def _articles(items):
     return Article.objects.filter(pk__in=pks).order_by("pk")
 
 
+class RevisionDecided(Exception):
+    """The revision was approved or rejected by someone else meanwhile."""
+
+
+def edits_go_to_review(article, user):
+    """Whether `user`'s edits of `article` wait for a reviewer: an editor's edits of a published article do."""
+    return bool(article.pk) and not can_publish(user) and (
+        Article.objects.filter(pk=article.pk, status=Article.Status.PUBLISHED).exists()
+    )
+
+
+def open_for_edit(article, user):
+    """`article` as `user` edits (and previews) it: for an editor of a published article, with its pending revision
+    applied, so that they continue that revision rather than start again from the published text.
+
+    Sets `article.pending_revision` (the pending revision or None) and `article.edit_goes_to_review`.
+    """
+    article.pending_revision = (
+        article.revisions.pending().select_related("author", "updated_by").first() if article.pk else None
+    )
+    article.edit_goes_to_review = edits_go_to_review(article, user)
+    if article.edit_goes_to_review and article.pending_revision:
+        article.pending_revision.apply_to(article)
+    return article
+
+
 def save_edit(article, user, reason=""):
     """Save `article` as `user` left it in the edit form (or as an old version being restored).
 
-    Only a reviewer changes its status (publishing is their decision); nobody moves it in or out of the recycle bin
-    by editing, restoring a version that was in the bin included.
+    An editor's edit of a published article goes to review instead: it becomes the article's pending revision
+    (returned), and the public keeps seeing the published text. Otherwise the article is saved, and None returned.
+    Only a reviewer changes the status (publishing is their decision); nobody moves an article in or out of the
+    recycle bin by editing, restoring a version that was in the bin included.
     """
-    current = Article.objects.filter(pk=article.pk).values("status", "deleted_at").first() if article.pk else None
+    current = Article.objects.filter(pk=article.pk).first() if article.pk else None
+    if current is not None and edits_go_to_review(current, user):
+        return submit_revision(current, article, user)
     if not can_publish(user):
-        article.status = current["status"] if current else Article.Status.DRAFT
+        article.status = current.status if current else Article.Status.DRAFT
     if current:
-        article.deleted_at = current["deleted_at"]
+        article.deleted_at = current.deleted_at
     _record(article, user, reason)
+    return None
+
+
+def submit_revision(article, edited, user):
+    """Make `edited` (an unsaved copy of `article` as `user` left it) the article's one pending revision, created or
+    updated. Returns it, or None when nothing differs from the article any more (a pending revision is withdrawn).
+    """
+    with transaction.atomic():
+        revision = article.revisions.pending().select_for_update().first()
+        proposed = ArticleRevision.differences(article, edited)
+        if not proposed:
+            if revision:
+                revision.delete()
+            return None
+        if revision is None:
+            revision = ArticleRevision(article=article, author=user)
+        revision.proposed, revision.updated_by = proposed, user
+        revision.save()
+    return revision
+
+
+def _pending(revision):
+    """`revision` read again and locked; RevisionDecided if someone approved or rejected it meanwhile."""
+    revision = ArticleRevision.objects.select_for_update().get(pk=revision.pk)
+    if revision.status != ArticleRevision.Status.PENDING:
+        raise RevisionDecided(revision)
+    return revision
+
+
+def approve_revision(revision, user):
+    """Apply `revision` to its article as `user` (a reviewer): the history records the reviewer as the one who
+    saved it, and the editors in the reason."""
+    with transaction.atomic():
+        revision = _pending(revision)
+        article = revision.apply_to(Article.objects.get(pk=revision.article_id))
+        _record(article, user, f"审核通过：编辑 {revision.editors} 的修改")
+        revision.status, revision.reviewer, revision.decided_at = ArticleRevision.Status.APPROVED, user, timezone.now()
+        revision.save(update_fields=["status", "reviewer", "decided_at"])
+    return revision
+
+
+def reject_revision(revision, user, reason):
+    """Send `revision` back to its editors with `reason`; the article does not change."""
+    with transaction.atomic():
+        revision = _pending(revision)
+        revision.status, revision.reviewer, revision.decided_at = ArticleRevision.Status.REJECTED, user, timezone.now()
+        revision.rejection_reason = reason
+        revision.save(update_fields=["status", "reviewer", "decided_at", "rejection_reason"])
+    return revision
 
 
 def _set_status(items, user, status, reason):
@@ -123,6 +206,10 @@ def merge_speakers(keep, others, user):
         }
         # Deleted first: taking a duplicate's organization could otherwise collide with the (name,
         # organization) uniqueness while that duplicate still exists.
+        for revision in ArticleRevision.objects.pending().filter(proposed__has_key="speaker").select_for_update():
+            if revision.proposed["speaker"] in {s.pk for s in others}:
+                revision.proposed["speaker"] = keep.pk
+                revision.save(update_fields=["proposed"])
         Speaker.objects.filter(pk__in=[s.pk for s in others]).delete()
         changed = [name for name, value in filled.items() if value]
         for name in changed:

@@ -63,7 +63,9 @@ def test_editor_creates_drafts_but_cannot_publish_through_the_form(client, colum
     )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.title == "改过的标题" and article.status == Article.Status.PUBLISHED
+    # Published: the edit waits for review (tests/test_staff_review.py), and the status is not the editor's.
+    assert article.title == "编辑写的稿子" and article.status == Article.Status.PUBLISHED
+    assert article.revisions.get().proposed == {"title": "改过的标题"}
 
 
 def test_editor_has_no_publish_unpublish_or_delete_action(client, column):
