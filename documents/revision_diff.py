@@ -17,9 +17,11 @@ EMPTY = "（空）"
 
 @dataclass
 class FieldChange:
+    """One field's two values as (kind, text) pieces: `before` marks what is deleted, `after` what is inserted."""
+
     label: str
-    before: str
-    after: str
+    before: list
+    after: list
 
 
 @dataclass
@@ -68,7 +70,7 @@ def compare(article, revision):
     for name in names:
         before, after = _display(article, name), _display(proposed, name)
         if before != after:
-            fields.append(FieldChange(str(Article._meta.get_field(name).verbose_name), before, after))
+            fields.append(FieldChange(str(Article._meta.get_field(name).verbose_name), *_sides(before, after)))
     body = None
     if proposed.body != article.body:
         body = body_change(article.body, proposed.body)
@@ -92,6 +94,13 @@ def body_change(before_html, after_html):
         paragraphs += [[("delete", text)] for text in removed[len(added):]]
         paragraphs += [[("insert", text)] for text in added[len(removed):]]
     return BodyChange(paragraphs)
+
+
+def _sides(before, after):
+    if EMPTY in (before, after):
+        return [("delete", before)], [("insert", after)]
+    pieces = _characters(before, after)
+    return [p for p in pieces if p[0] != "insert"], [p for p in pieces if p[0] != "delete"]
 
 
 def _fold(unchanged, at_start, at_end):
