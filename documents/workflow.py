@@ -81,8 +81,14 @@ def submit_revision(article, edited, user):
     updated. Returns it, or None when nothing differs from the article any more (a pending revision is withdrawn).
     """
     with transaction.atomic():
-        revision = article.revisions.pending().select_for_update().first()
+        # Locks the article's row: saves of the same article's revision wait for each other (PostgreSQL).
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        revision = article.revisions.pending().first()
         proposed = ArticleRevision.differences(article, edited)
+        if revision and getattr(edited, "pending_revision", revision) is None:
+            # Another editor's revision was saved after this person's form was checked against the published text
+            # (the two saves crossed): keep both sets of changes.
+            proposed = {**revision.proposed, **proposed}
         if not proposed:
             if revision:
                 revision.delete()

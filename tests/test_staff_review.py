@@ -352,3 +352,17 @@ def test_preview_of_a_revision_needs_a_number(article, editor):
     assert client.get(url + "?revision=abc").status_code == 404
     assert client.get(url + "?revision=999").status_code == 404
 
+
+def test_two_first_saves_that_cross_both_count(article):
+    first, second = staff_user("zhangsan", "编辑"), staff_user("wangwu", "编辑")
+    # The second editor's form is checked while there is no revision yet...
+    edited = workflow.open_for_edit(Article.objects.get(pk=article.pk), second)
+    edited.subtitle = "王五加的副标题"
+    # ...then the first editor's save commits, before the second's is written.
+    first_edit = Article.objects.get(pk=article.pk)
+    first_edit.title = "张三改的标题"
+    workflow.submit_revision(article, first_edit, first)
+    revision = workflow.submit_revision(article, edited, second)
+    assert revision.proposed == {"title": "张三改的标题", "subtitle": "王五加的副标题"}
+    assert (revision.author, revision.updated_by) == (first, second)
+    assert ArticleRevision.objects.count() == 1
