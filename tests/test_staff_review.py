@@ -1,5 +1,6 @@
 """Editors' edits of published articles wait for review: pending revisions, the comparison, 批准 and 退回."""
 
+import html
 import re
 
 import pytest
@@ -366,3 +367,15 @@ def test_two_first_saves_that_cross_both_count(article):
     assert revision.proposed == {"title": "张三改的标题", "subtitle": "王五加的副标题"}
     assert (revision.author, revision.updated_by) == (first, second)
     assert ArticleRevision.objects.count() == 1
+
+
+def test_the_comparison_escapes_what_editors_typed(article, editor, reviewer):
+    payload = '<img src=x onerror="alert(1)">'
+    edit(logged_in(editor), article, title=f"{TITLE}{payload}", subtitle=payload,
+         body=f"<p>第一条 {html.escape(payload)}</p>")
+    reviewer_client = logged_in(reviewer)
+    page = reviewer_client.get(review_url(ArticleRevision.objects.get())).content.decode()
+    assert "<img" not in page and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+    workflow.reject_revision(ArticleRevision.objects.get(), reviewer, payload)
+    form_page = logged_in(editor).get(change_url(article)).content.decode()
+    assert 'onerror="alert(1)"' not in form_page and "原因：&lt;img src=x" in form_page
