@@ -379,3 +379,16 @@ def test_the_comparison_escapes_what_editors_typed(article, editor, reviewer):
     workflow.reject_revision(ArticleRevision.objects.get(), reviewer, payload)
     form_page = logged_in(editor).get(change_url(article)).content.decode()
     assert 'onerror="alert(1)"' not in form_page and "原因：&lt;img src=x" in form_page
+
+
+def test_a_reviewers_restore_publishes_at_once_and_says_which_version(article, reviewer):
+    first = article.history.get()
+    article.title = "后来的标题"
+    article.save()
+    client = logged_in(reviewer)
+    url = reverse("admin:documents_article_simple_history", args=[article.pk, first.history_id])
+    assert client.post(url, form_data(client.get(url).context["adminform"].form)).status_code == 302
+    article.refresh_from_db()
+    latest = article.history.first()
+    assert article.title == TITLE and not ArticleRevision.objects.exists()
+    assert latest.history_user == reviewer and re.fullmatch(r"恢复到 \d{4}年\d+月\d+日 \d\d:\d\d 的版本", latest.history_change_reason)
