@@ -4,22 +4,20 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import images, speakers, uploads
+from . import images, uploads, workflow
+from .admin_review import PendingRevisionFilter, ReviewMixin
 from .forms import ArticleAdminForm, AttachmentForm, SpeakerMergeForm, UploadForm
 from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
 
-PUBLISH_PERMISSION = "documents.publish_article"
 # What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
 # blob: images while editing. Scripts still come from the site only.
 EDITOR_CSP = csp_update({"style-src": [UNSAFE_INLINE], "img-src": ["blob:"]})
@@ -58,7 +56,7 @@ class SpeakerAdmin(admin.ModelAdmin):
         form = SpeakerMergeForm(request.POST if "confirm" in request.POST else None, speakers=chosen)
         if form.is_valid():
             keep = form.cleaned_data["keep"]
-            moved = speakers.merge_speakers(keep, [s for s in chosen if s.pk != keep.pk])
+            moved = workflow.merge_speakers(keep, [s for s in chosen if s.pk != keep.pk], request.user)
             self.message_user(
                 request, f"已合并到“{keep}”，移动了 {moved} 篇文章，删除了 {len(chosen) - 1} 条重复记录。",
                 messages.SUCCESS,
@@ -99,16 +97,30 @@ class AttachmentInline(admin.TabularInline):
         label = obj.get_text_status_display()
         return f"{label}：{obj.text_note}" if obj.text_note else label
 
+    # An editor's edit of a published article waits for review, and files cannot wait with it: the attachments
+    # of a published article are shown to editors read-only (the change form says so).
+    def _editable(self, request, obj):
+        return obj is None or not workflow.edits_go_to_review(obj, request.user)
 
-def can_publish(request):
-    return request.user.has_perm(PUBLISH_PERMISSION)
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._editable(request, obj)
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
-    list_display = ["title", "column", "kind", "speaker", "date_display", "status", "pinned", "updated_at"]
-    list_filter = ["status", "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter)]
+    list_display = [
+        "title", "column", "kind", "speaker", "date_display", "status", "pending_review", "pinned", "updated_at",
+    ]
+    list_filter = [
+        "status", PendingRevisionFilter, "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["column", "speaker"]
     search_fields = ["title", "doc_number"]
     date_hierarchy = "date"
@@ -116,7 +128,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     inlines = [AttachmentInline]
     actions = ["publish", "unpublish", "recycle"]
     fieldsets = [
-        (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned"]}),
+        (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned", "revision_seen"]}),
         ("发言人与会议", {"fields": ["speaker", "speaker_title", "meeting"]}),
         ("日期", {"fields": ["date", "date_precision"]}),
         ("公文信息", {"fields": ["doc_number", "issuer"], "classes": ["collapse"]}),
@@ -144,29 +156,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        if not can_publish(request):
+        if not workflow.can_publish(request.user):
             fields.append("status")
         return fields
 
     def has_publish_permission(self, request):
-        return can_publish(request)
-
-    def save_model(self, request, obj, form, change):
-        # The form hides status from editors, but a restored history version carries its own status and
-        # recycle-bin state: only a reviewer may change the first, and restoring never touches the second.
-        current = Article.objects.filter(pk=obj.pk).values("status", "deleted_at").first() if change else None
-        if not can_publish(request):
-            obj.status = current["status"] if current else Article.Status.DRAFT
-        if current:
-            obj.deleted_at = current["deleted_at"]
-        super().save_model(request, obj, form, change)
+        return workflow.can_publish(request.user)
 
     # Deleting moves to the recycle bin (RecycledArticleAdmin), from which a reviewer may restore or purge.
     def delete_model(self, request, obj):
-        self._recycle(request, [obj])
+        workflow.recycle([obj], request.user)
 
     def delete_queryset(self, request, queryset):
-        self._recycle(request, queryset)
+        workflow.recycle(queryset, request.user)
 
     def response_delete(self, request, obj_display, obj_id):
         self.message_user(request, f"“{obj_display}”已移入回收站，可在“回收站”中恢复。", messages.SUCCESS)
@@ -179,20 +181,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="移入回收站", permissions=["delete"])
     def recycle(self, request, queryset):
-        count = self._recycle(request, queryset)
+        count = workflow.recycle(queryset, request.user)
         self.message_user(request, f"已将 {count} 篇文章移入回收站。", messages.SUCCESS)
-
-    def _recycle(self, request, articles):
-        now, count = timezone.now(), 0
-        with transaction.atomic():
-            # One by one, so that history and the search index see each change.
-            for article in articles:
-                article.deleted_at = now
-                article._history_user = request.user
-                article._change_reason = "移入回收站"
-                article.save()
-                count += 1
-        return count
 
     @admin.display(description="日期", ordering="date")
     def date_display(self, obj):
@@ -200,23 +190,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="发布所选文章", permissions=["publish"])
     def publish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.PUBLISHED, "已发布 %d 篇文章。")
+        count = workflow.publish(queryset, request.user)
+        self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="撤回所选文章（改为草稿）", permissions=["publish"])
     def unpublish(self, request, queryset):
-        self._set_status(request, queryset, Article.Status.DRAFT, "已撤回 %d 篇文章。")
-
-    def _set_status(self, request, queryset, status, message):
-        # Saved one by one so that history, the sanitizer and the search index see each change.
-        changed = 0
-        for article in queryset.exclude(status=status):
-            article.status = status
-            if status == Article.Status.PUBLISHED and article.published_at is None:
-                article.published_at = timezone.now()
-            article._history_user = request.user
-            article.save()
-            changed += 1
-        self.message_user(request, message % changed, messages.SUCCESS)
+        count = workflow.unpublish(queryset, request.user)
+        self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)
 
     def upload_view(self, request):
         if not self.has_add_permission(request):
@@ -262,12 +242,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return JsonResponse({"error": str(problem)}, status=400)
 
     def preview_view(self, request, object_id):
+        """The article as the public will see it: as its editor is editing it (an editor sees the pending revision
+        of a published article), or with the revision given by `?revision=`."""
         from .pages import article_context, article_queryset
 
         article = get_object_or_404(article_queryset(), pk=object_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
-        return TemplateResponse(request, "admin/documents/article/preview.html", article_context(article))
+        revision_id = request.GET.get("revision", "")
+        if revision_id:
+            revision = get_object_or_404(article.revisions, pk=revision_id) if revision_id.isdigit() else None
+            if revision is None:
+                raise Http404
+            revision.apply_to(article)
+        else:
+            workflow.open_for_edit(article, request.user)
+            revision = article.pending_revision if article.edit_goes_to_review else None
+        context = {**article_context(article), "revision": revision}
+        return TemplateResponse(request, "admin/documents/article/preview.html", context)
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
@@ -282,7 +274,8 @@ class RecycledArticleAdmin(admin.ModelAdmin):
     list_select_related = ["column"]
     search_fields = ["title", "doc_number"]
     ordering = ["-deleted_at"]
-    actions = ["restore"]
+    actions = ["restore", "purge"]
+    delete_confirmation_template = "admin/documents/recycledarticle/delete_confirmation.html"
 
     def get_queryset(self, request):
         return super().get_queryset(request).filter(deleted_at__isnull=False)
@@ -296,9 +289,8 @@ class RecycledArticleAdmin(admin.ModelAdmin):
 
     def get_actions(self, request):
         actions = super().get_actions(request)
-        if "delete_selected" in actions:
-            function, name, _ = actions["delete_selected"]
-            actions["delete_selected"] = (function, name, "彻底删除所选文章（不可恢复）")
+        # Replaced by `purge`, whose confirmation and message speak of articles and their files.
+        actions.pop("delete_selected", None)
         return actions
 
     @admin.display(description="历史版本")
@@ -307,28 +299,30 @@ class RecycledArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description="恢复所选文章", permissions=["change"])
     def restore(self, request, queryset):
-        count = 0
-        with transaction.atomic():
-            # As Article, not the proxy: history and the search index listen to Article's signals.
-            for article in Article.objects.filter(pk__in=queryset.values("pk")):
-                article.deleted_at = None
-                article._history_user = request.user
-                article._change_reason = "从回收站恢复"
-                article.save()
-                count += 1
+        count = workflow.restore(queryset, request.user)
         self.message_user(request, f"已恢复 {count} 篇文章。", messages.SUCCESS)
 
-    def delete_model(self, request, obj):
-        self.delete_queryset(request, RecycledArticle.objects.filter(pk=obj.pk))
+    @admin.action(description="彻底删除所选文章（不可恢复）", permissions=["delete"])
+    def purge(self, request, queryset):
+        if request.POST.get("post") == "yes":
+            count, files = workflow.purge(queryset, request.user)
+            self.message_user(request, f"已彻底删除 {count} 篇文章及其 {files} 个文件。", messages.SUCCESS)
+            return None
+        return TemplateResponse(
+            request,
+            "admin/documents/recycledarticle/purge_confirmation.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": "彻底删除文章",
+                "opts": self.model._meta,
+                "articles": queryset.annotate(attachment_count=Count("attachments")),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
 
-    def delete_queryset(self, request, queryset):
-        files = []
-        with transaction.atomic():
-            for article in Article.objects.filter(pk__in=queryset.values("pk")).prefetch_related("attachments"):
-                files += [a.file for a in article.attachments.all() if a.file]
-                if article.cover_image:
-                    files.append(article.cover_image)
-                article._history_user = request.user
-                article.delete()
-            # Files are not transactional: remove them only once the rows are gone for good.
-            transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
+    def delete_model(self, request, obj):
+        workflow.purge([obj], request.user)
+
+    def response_delete(self, request, obj_display, obj_id):
+        self.message_user(request, f"已彻底删除文章“{obj_display}”。", messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:documents_recycledarticle_changelist"))

@@ -101,10 +101,7 @@ def page_key(request):
         ):
             return None
         params.append(f"{name}={value}")
-    raw = "|".join(
-        [request.scheme, request.get_host(), request.path, "&".join(sorted(params)),
-         getattr(request, "LANGUAGE_CODE", "")]
-    )
+    raw = "|".join([request.scheme, request.get_host(), request.path, "&".join(sorted(params))])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 

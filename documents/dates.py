@@ -128,3 +128,11 @@ def format_partial_date(date, precision):
     if precision == MONTH:
         return f"{date.year}年{date.month}月"
     return f"{date.year}年{date.month}月{date.day}日"
+
+
+def format_moment(moment):
+    """A point in time as staff read it, in the site's time zone: 2022年9月22日 14:05."""
+    from django.utils import timezone
+
+    local = timezone.localtime(moment)
+    return f"{format_partial_date(local.date(), DAY)} {local:%H:%M}"

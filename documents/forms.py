@@ -2,13 +2,14 @@
 
 from django import forms
 from django.conf import settings
+from django.forms.models import model_to_dict
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse_lazy
 from tinymce.widgets import AdminTinyMCE
 
-from .dates import InvalidDate, parse_partial_date
+from .dates import InvalidDate, format_moment, parse_partial_date
 from .ingest.attachment_text import read_file
-from .models import Article, Attachment, Column, Speaker
+from .models import Article, ArticleRevision, Attachment, Column, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
@@ -86,6 +87,11 @@ class ArticleAdminForm(forms.ModelForm):
         help_text="每行一条：日期（2021-06-01、2021-06 或 2021，可省略）加空格再写事件，如“2021-06-01 市人大常委会通过”。",
     )
 
+    # The pending revision as the page showed it ("" for none). When an editor's edit goes to review and someone
+    # saved that revision since, nothing is lost: their changes stay in the fields this person left alone, and a
+    # field both changed is refused with a message rather than silently overwritten.
+    revision_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+
     class Meta:
         model = Article
         fields = "__all__"
@@ -93,6 +99,70 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Media:
         js = ["documents/editor-upload.js"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        revision = self._revision_in_edit()
+        if "revision_seen" in self.fields and revision:
+            self.fields["revision_seen"].initial = revision.version
+
+    def _revision_in_edit(self):
+        """The pending revision this form edits (documents.workflow.open_for_edit put it on the article), if any."""
+        return getattr(self.instance, "pending_revision", None) if getattr(self.instance, "edit_goes_to_review", False) else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if getattr(self.instance, "edit_goes_to_review", False) and "revision_seen" in cleaned:
+            self._merge_with_newer_revision(cleaned)
+        return cleaned
+
+    def _merge_with_newer_revision(self, cleaned):
+        revision = self._revision_in_edit()
+        seen, current = cleaned["revision_seen"], revision.version if revision else ""
+        if seen == current:
+            return
+        if seen:  # the revision this person was editing changed again, or was approved or rejected, meanwhile
+            who = f"{revision.editors} 于 {format_moment(revision.updated_at)} 又修改了它" if revision else "它已被审核"
+            raise forms.ValidationError(
+                f"您编辑的是一份待审核的修改，而在您打开本页之后{who}。为免覆盖，本次没有保存："
+                "请先复制您写的内容，再重新打开本页继续修改。"
+            )
+        # This person saw the published text; another editor's revision arrived meanwhile.
+        published = model_to_dict(Article.objects.get(pk=self.instance.pk), fields=ArticleRevision.FIELDS)
+        clashes = []
+        for name in ArticleRevision.FIELDS:
+            if name not in cleaned:
+                continue
+            field, data = self.fields[name], self[name].data
+            if not field.has_changed(published.get(name), data):
+                del cleaned[name]  # left alone here: the revision's value stays
+            elif name in revision.proposed and field.has_changed(self[name].initial, data):
+                clashes.append(str(field.label))
+        if clashes:
+            raise forms.ValidationError(
+                f"在您打开本页之后，{revision.editors} 于 {format_moment(revision.updated_at)} 提交了对这篇文章的修改，"
+                f"也改动了：{'、'.join(clashes)}。为免覆盖对方的修改，本次没有保存：请先复制您写的内容，"
+                "再重新打开本页，在对方修改的基础上继续。"
+            )
+
+
+class RevisionDecisionForm(forms.Form):
+    """A reviewer's decision on a pending revision: 批准, or 退回 with a reason the editors will read."""
+
+    decision = forms.ChoiceField(choices=[("approve", "批准"), ("reject", "退回")], error_messages={
+        "required": "请选择批准或退回。", "invalid_choice": "请选择批准或退回。",
+    })
+    reason = forms.CharField(
+        label="退回原因", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text="退回时必填：编辑打开这篇文章时会看到。",
+        error_messages={"max_length": "退回原因最多 %(limit_value)d 个字（现在 %(show_value)d 个）。"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "reject" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", "退回时请写明原因，编辑会看到它。")
+        return cleaned
 
 
 class AttachmentForm(forms.ModelForm):

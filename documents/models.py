@@ -1,3 +1,6 @@
+import datetime
+
+from django.conf import settings
 from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -193,13 +196,18 @@ class Article(models.Model):
         self.text = "\n\n".join(split_paragraphs(text))
         self._clean_body = self.body
 
-    def save(self, *args, **kwargs):
+    def normalize(self):
+        """Bring the fields to the form they are stored in: the body sanitized (and its plain text), no precision
+        without a date."""
         if getattr(self, "_clean_body", None) != self.body:
             self.body = sanitize_html(self.body)
             self.text = html_to_text(self.body)
             self._clean_body = self.body
         if self.date is None:
             self.date_precision = dates.UNKNOWN
+
+    def save(self, *args, **kwargs):
+        self.normalize()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
         # One transaction with what the signal handlers record (history, the search queue, the page cache),
@@ -217,7 +225,107 @@ class RecycledArticle(Article):
 
     class Meta:
         proxy = True
-        verbose_name = verbose_name_plural = "回收站"
+        # One entry of the bin is an article in it: Django's messages say "删除回收站中的文章“…”".
+        verbose_name = "回收站中的文章"
+        verbose_name_plural = "回收站"
+
+
+class ArticleRevisionQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=ArticleRevision.Status.PENDING)
+
+
+class ArticleRevision(models.Model):
+    """Changes to a published article proposed by an editor (编辑), published only once a reviewer (审核) approves.
+
+    `proposed` holds, by field name, the values that differ from the article (foreign keys as ids, dates as ISO
+    text). The cover image and attachments are not in it: on a published article only reviewers change them.
+    """
+
+    FIELDS = (
+        "title", "subtitle", "column", "kind", "pinned", "speaker", "speaker_title", "meeting", "date",
+        "date_precision", "doc_number", "issuer", "body", "cover_alt", "source", "amendments",
+    )
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "待审核"
+        APPROVED = "approved", "已批准"
+        REJECTED = "rejected", "已退回"
+
+    article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="revisions")
+    proposed = models.JSONField("修改的内容", default=dict)
+    status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, verbose_name="提交人", related_name="+"
+    )
+    created_at = models.DateTimeField("提交时间", auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, verbose_name="最后修改人", related_name="+"
+    )
+    updated_at = models.DateTimeField("最后修改时间", auto_now=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, verbose_name="审核人", related_name="+"
+    )
+    decided_at = models.DateTimeField("审核时间", null=True, blank=True)
+    rejection_reason = models.TextField("退回原因", blank=True)
+
+    objects = ArticleRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = verbose_name_plural = "文章修改"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article"], condition=models.Q(status="pending"), name="one_pending_revision_per_article"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article}（{self.get_status_display()}）"
+
+    @classmethod
+    def differences(cls, article, edited):
+        """The fields of `edited` (an unsaved copy of `article` as someone left it) that differ from `article`."""
+        edited.normalize()
+        proposed = {}
+        for name in cls.FIELDS:
+            field = Article._meta.get_field(name)
+            value = field.value_from_object(edited)
+            if value != field.value_from_object(article):
+                proposed[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return proposed
+
+    def apply_to(self, article):
+        """Put the proposed values on `article` (in memory; the caller saves). A speaker, meeting or column deleted
+        since the revision was proposed is left as the article has it."""
+        for name, value in self.proposed.items():
+            field = Article._meta.get_field(name)
+            value = field.to_python(value)
+            if field.is_relation and value is not None and not field.related_model.objects.filter(pk=value).exists():
+                continue
+            setattr(article, field.attname, value)
+        return article
+
+    @property
+    def version(self):
+        """Changes whenever the revision does: what an edit form saw, to tell whether someone saved it since."""
+        return f"{self.pk}:{self.updated_at.isoformat()}"
+
+    @property
+    def editors(self):
+        """Who proposed the changes: the author, and whoever changed them last if someone else."""
+        return "、".join(dict.fromkeys(_person(user) for user in (self.author, self.updated_by)))
+
+    @property
+    def reviewer_name(self):
+        return _person(self.reviewer)
+
+
+def _person(user):
+    """A staff member as named in messages and the history: full name, else user name."""
+    if user is None:
+        return "（已删除的账号）"
+    return user.get_full_name() or user.get_username()
 
 
 class Attachment(models.Model):

@@ -35,3 +35,12 @@ def editor_client(client, db):
 
     client.force_login(staff_user("editor", "编辑"))
     return client
+
+
+@pytest.fixture
+def reviewer_client(client, db):
+    """A test client logged in as a member of the 审核 group (staff who also publish and review)."""
+    from tests.staff_support import staff_user
+
+    client.force_login(staff_user("reviewer", "审核"))
+    return client

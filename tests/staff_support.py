@@ -20,6 +20,17 @@ def staff_user(username, group=None):
     return user
 
 
+def form_data(form):
+    """What the browser would post back for an admin form as shown (cover image left empty)."""
+    data = {"attachments-TOTAL_FORMS": "0", "attachments-INITIAL_FORMS": "0"}
+    for name, field in form.fields.items():
+        if name == "cover_image":
+            continue
+        value = form[name].value()
+        data[name] = "" if value is None else value
+    return data
+
+
 def docx_bytes(title, *lines):
     from docx import Document
 

@@ -45,7 +45,8 @@ def make_article(title="常委会第五次会议", body="会议听取了工作�
 
 
 def attach_in_admin(client, article, *files):
-    """Post the article's admin page with new attachments ((name, bytes) pairs), as the browser would."""
+    """Post the article's admin page with new attachments ((name, bytes) pairs), as the browser would (a 审核's
+    client: an editor cannot change the files of a published article)."""
     url = reverse("admin:documents_article_change", args=[article.pk])
     form = client.get(url).context["adminform"].form
     data = {name: "" if form[name].value() is None else form[name].value() for name in form.fields}
@@ -64,9 +65,9 @@ def snippets(query):
     return {hit.pk: str(hit.snippet) for hit in search(query).hits}
 
 
-def test_pdf_and_docx_attached_in_the_admin_are_found_with_the_attachment_named(editor_client):
+def test_pdf_and_docx_attached_in_the_admin_are_found_with_the_attachment_named(reviewer_client):
     article = make_article()
-    attachments = attach_in_admin(editor_client, article, ("绿化.pdf", PDF), ("建议.docx", DOCX))
+    attachments = attach_in_admin(reviewer_client, article, ("绿化.pdf", PDF), ("建议.docx", DOCX))
     assert {title: a.text_status for title, a in attachments.items()} == {
         "绿化.pdf": Status.EXTRACTED, "建议.docx": Status.EXTRACTED,
     }
@@ -80,7 +81,7 @@ def test_pdf_and_docx_attached_in_the_admin_are_found_with_the_attachment_named(
     # A match in the body is shown from the body.
     assert snippets("工作报告")[article.pk].startswith("会议听取了<em>工作报告</em>")
 
-    page = editor_client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
+    page = reviewer_client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
     assert f"已提取（{len(attachments['绿化.pdf'].text):,} 字）" in page
 
 
@@ -92,7 +93,7 @@ def test_the_attachment_snippet_escapes_the_title():
     assert snippets("湿地公园")[article.pk].startswith("附件《&lt;b&gt;绿化&lt;/b&gt;.pdf》：")
 
 
-def test_scans_encrypted_and_unsupported_files_are_kept_and_marked(editor_client):
+def test_scans_encrypted_and_unsupported_files_are_kept_and_marked(reviewer_client):
     article = make_article()
     files = {
         "扫描件.pdf": blank_pdf(),
@@ -100,7 +101,7 @@ def test_scans_encrypted_and_unsupported_files_are_kept_and_marked(editor_client
         "照片.jpg": b"\xff\xd8\xff\xe0" + bytes(100),
         "旧版.doc": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100),
     }
-    attachments = attach_in_admin(editor_client, article, *files.items())
+    attachments = attach_in_admin(reviewer_client, article, *files.items())
     assert {title: a.text_status for title, a in attachments.items()} == {
         "扫描件.pdf": Status.NO_TEXT, "加密.pdf": Status.ENCRYPTED,
         "照片.jpg": Status.UNSUPPORTED, "旧版.doc": Status.UNSUPPORTED,
@@ -108,19 +109,19 @@ def test_scans_encrypted_and_unsupported_files_are_kept_and_marked(editor_client
     for title, attachment in attachments.items():
         assert attachment.text == "" and attachment.file.read() == files[title]
     assert "扫描件" in attachments["扫描件.pdf"].text_note and "密码" in attachments["加密.pdf"].text_note
-    page = editor_client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
+    page = reviewer_client.get(reverse("admin:documents_article_change", args=[article.pk])).content.decode()
     assert "已加密：PDF 文件有密码保护" in page and "无文字（扫描件）：" in page and "不支持的类型：" in page
 
 
-def test_a_slow_pdf_is_stopped_and_a_file_over_the_limit_is_not_read(editor_client, settings):
+def test_a_slow_pdf_is_stopped_and_a_file_over_the_limit_is_not_read(reviewer_client, settings):
     article = make_article()
     # 100,000 text operators on one page: pypdf needs seconds for it (bench/attachment_text.py), far over the limit.
     settings.FILE_READ_SECONDS = 0.2
-    [slow] = attach_in_admin(editor_client, article, ("汇编.pdf", pdf_bytes(["人大"] * 100_000))).values()
+    [slow] = attach_in_admin(reviewer_client, article, ("汇编.pdf", pdf_bytes(["人大"] * 100_000))).values()
     assert slow.text_status == Status.UNREADABLE and "超过 0.2 秒" in slow.text_note and slow.text == ""
 
     settings.IMPORT_MAX_BYTES = len(PDF) - 1
-    attachments = attach_in_admin(editor_client, article, ("绿化.pdf", PDF))
+    attachments = attach_in_admin(reviewer_client, article, ("绿化.pdf", PDF))
     assert attachments["绿化.pdf"].text_status == Status.TOO_LARGE and "文件太大" in attachments["绿化.pdf"].text_note
     assert attachments["绿化.pdf"].file.read() == PDF
 
@@ -140,9 +141,9 @@ def test_the_text_kept_is_bounded_and_a_long_pdf_is_read_only_so_far(monkeypatch
     assert "第2页" not in file_text("三页.pdf", pages.getvalue(), max_chars=500)
 
 
-def test_deleting_an_attachment_takes_its_text_out_of_search(editor_client):
+def test_deleting_an_attachment_takes_its_text_out_of_search(reviewer_client):
     article = make_article()
-    attachments = attach_in_admin(editor_client, article, ("绿化.pdf", PDF))
+    attachments = attach_in_admin(reviewer_client, article, ("绿化.pdf", PDF))
     assert list(snippets("湿地公园")) == [article.pk]
     attachments["绿化.pdf"].delete()
     assert snippets("湿地公园") == {}

@@ -35,6 +35,9 @@ def test_fifth_failure_locks_out_even_the_right_password(client, settings):
     assert locked.status_code == 429
     page = locked.content.decode()
     assert "登录已暂时锁定" in page and "15 分钟后再试" in page
+    # The page is rendered outside the admin: it names the site itself, never Django.
+    assert f'<div id="site-name"><a href="/admin/">{settings.SITE_NAME}</a></div>' in page
+    assert f"<title>登录已暂时锁定 | {settings.SITE_NAME}</title>" in page and "Django" not in page
     assert attempt(client, "clerk", PASSWORD).status_code == 429
     assert "_auth_user_id" not in client.session
 

@@ -63,7 +63,9 @@ def test_editor_creates_drafts_but_cannot_publish_through_the_form(client, colum
     )
     assert response.status_code == 302
     article.refresh_from_db()
-    assert article.title == "改过的标题" and article.status == Article.Status.PUBLISHED
+    # Published: the edit waits for review (tests/test_staff_review.py), and the status is not the editor's.
+    assert article.title == "编辑写的稿子" and article.status == Article.Status.PUBLISHED
+    assert article.revisions.get().proposed == {"title": "改过的标题"}
 
 
 def test_editor_has_no_publish_unpublish_or_delete_action(client, column):
@@ -87,9 +89,10 @@ def test_editor_sees_the_bin_but_cannot_restore_or_empty_it(client, column):
     Article.objects.filter(pk=article.pk).update(deleted_at="2024-01-01T00:00Z")
     page = client.get(reverse(BIN)).content.decode()
     assert "回收站里的" in page
-    assert 'value="restore"' not in page and 'value="delete_selected"' not in page
+    assert 'value="restore"' not in page and 'value="purge"' not in page and 'value="delete_selected"' not in page
     client.post(reverse(BIN), {"action": "restore", "_selected_action": [article.pk]})
-    client.post(reverse(BIN), {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    client.post(reverse(BIN), {"action": "purge", "_selected_action": [article.pk], "post": "yes"})
+    assert client.post(reverse("admin:documents_recycledarticle_delete", args=[article.pk]), {"post": "yes"}).status_code == 403
     assert RecycledArticle.objects.filter(pk=article.pk, deleted_at__isnull=False).exists()
 
 
@@ -117,12 +120,27 @@ def test_reviewer_publishes_unpublishes_deletes_restores_and_empties_the_bin(cli
 
     client.post(reverse("admin:documents_article_delete", args=[article.pk]), {"post": "yes"})
     assert Article.objects.filter(pk=article.pk, deleted_at__isnull=False).exists()
-    confirm = client.post(reverse(BIN), {"action": "delete_selected", "_selected_action": [article.pk]})
-    assert confirm.status_code == 200 and "是的，我确定" in confirm.content.decode()
+    confirm = client.post(reverse(BIN), {"action": "purge", "_selected_action": [article.pk]})
+    assert confirm.status_code == 200
+    assert "确定要彻底删除以下 1 篇文章吗？删除后不能恢复" in confirm.content.decode()
+    assert f"<li>{article.title}</li>" in confirm.content.decode()
     assert Article.objects.filter(pk=article.pk).exists()  # only asked for confirmation so far
-    client.post(reverse(BIN), {"action": "delete_selected", "_selected_action": [article.pk], "post": "yes"})
+    done = client.post(reverse(BIN), {"action": "purge", "_selected_action": [article.pk], "post": "yes"}, follow=True)
+    assert "已彻底删除 1 篇文章及其 0 个文件。" in done.content.decode()
     assert not Article.objects.filter(pk=article.pk).exists()
     assert article.history.filter(history_type="-").exists()
+
+
+def test_bin_messages_speak_of_articles_not_of_bins(client, column):
+    login(client, "审核")
+    article = Article.objects.create(title="旧稿", column=column, deleted_at="2024-01-01T00:00Z")
+    url = reverse("admin:documents_recycledarticle_delete", args=[article.pk])
+    confirm = client.get(url).content.decode()
+    assert "确定要彻底删除文章“旧稿”吗？" in confirm
+    done = client.post(url, {"post": "yes"}, follow=True).content.decode()
+    assert "已彻底删除文章“旧稿”。" in done and not Article.objects.filter(pk=article.pk).exists()
+    for page in (confirm, done):
+        assert "个 回收站" not in page and "删除回收站“" not in page and "删除 回收站“" not in page
 
 
 def test_columns_are_managed_by_reviewers_and_only_viewed_by_editors(client):

@@ -45,7 +45,8 @@ def test_merge_asks_which_record_to_keep_then_moves_the_articles(client, records
     # Blank fields were filled from the duplicates.
     assert (keep.organization, keep.position, keep.bio) == ("平顶山市人大常委会", "主任", "简历")
     moved = Article.objects.get(title="张雷鸣讲话0")
-    assert moved.history.first().history_change_reason == "合并发言人到“张雷明”"
+    latest = moved.history.first()
+    assert (latest.history_change_reason, latest.history_user.username) == ("合并发言人到“张雷明”", "reviewer")
 
 
 def test_merge_without_a_choice_or_with_one_record_does_nothing(client, records):
