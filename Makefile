@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test sample serve bench clean
+.PHONY: run test install install-test sample serve bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,6 +59,12 @@ bench: sample
 	$(BIN)/python bench/search.py $(CORPUS)
 	$(BIN)/python bench/pages.py $(CORPUS)
 	$(BIN)/python bench/load.py $(CORPUS)
+
+# The scale benchmark: 1 x, 3 x and 10 x the corpus, each in its own temporary folder (the 10 x size needs about
+# 25 GB of free disk and takes the better part of an hour on two cores). SIZES=0.05,0.1 checks it in minutes.
+SIZES ?= 1,3,10
+bench-scale: install
+	$(BIN)/python bench/scale.py $(CORPUS) --sizes $(SIZES)
 
 clean:
 	rm -rf $(VENV) var

@@ -3,8 +3,9 @@
     .venv/bin/python bench/load.py [CORPUS_DIR] [--workers 4] [--clients 8] [--seconds 30]
 
 Builds a throw-away site in a temporary folder (the whole corpus imported and indexed), starts gunicorn as
-`make serve` does, sends mixed traffic (home, column, article, search with Chinese queries, feeds) from a
-small client of our own for a bounded time, while another process saves articles through the ORM as staff do.
+`make serve` does (its config: warmed master, search applier), sends mixed traffic (home, column, article,
+search with Chinese queries, feeds) from a small client of our own for a bounded time, while another process
+saves articles through the ORM as staff do.
 Prints requests per second, p50 / p95 / p99 and errors per page family, then checks that every saved article is
 in the database and in the search index (`search_check`). Traffic goes to 127.0.0.1 only.
 """
@@ -15,7 +16,6 @@ import json
 import os
 import random
 import secrets
-import socket
 import statistics
 import subprocess
 import sys
@@ -26,21 +26,11 @@ import urllib.parse
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-PYTHON = sys.executable
+from common import PYTHON, manage, percentile, serve
+from throwaway import ROOT
+
 QUERIES = ["人民代表大会", "常务委员会", "政府工作报告", "环境保护", "食品安全", "预算", "监督", "条例",
            "教育", "乡村振兴", "\"依法治国\"", "城市 管理", "消费者权益", "GDP", "2019年"]
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def manage(env, *args, capture=False):
-    return subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True,
-                          capture_output=capture, text=True)
 
 
 def build_site(env, corpus):
@@ -110,11 +100,6 @@ print("saved", {count})
 """
 
 
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
-
-
 def report(results, seconds):
     print(f"\n{'page':<8} {'requests':>8} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>6}")
     families = defaultdict(list)
@@ -148,20 +133,7 @@ def main():
         env.pop("DATABASE_URL", None)
         build_site(env, args.corpus)
         urls = site_urls(env)
-        port = free_port()
-        server = subprocess.Popen(
-            [str(Path(PYTHON).parent / "gunicorn"), "congress_site.wsgi:application",
-             "--config", "congress_site/gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-             "--workers", str(args.workers), "--log-level", "warning"],
-            cwd=ROOT, env=env,
-        )
-        try:
-            for _ in range(100):
-                try:
-                    http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/robots.txt")
-                    break
-                except OSError:
-                    time.sleep(0.2)
+        with serve(env, workers=args.workers) as (_, port):
             warm = []
             client(port, urls, time.monotonic() + 3, warm, seed=0)
 
@@ -180,9 +152,6 @@ def main():
             for thread in threads:
                 thread.join()
             staff.wait(timeout=120)
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
 
         print(f"\n{args.clients} clients, {args.workers} gunicorn workers, {args.seconds:.0f} s, "
               f"{len(urls['articles'])} sampled articles")

@@ -16,12 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import percentile
 from throwaway import ROOT, setup_site
-
-
-def percentile(values, fraction):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
 def targets(rng, count):

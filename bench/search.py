@@ -8,31 +8,14 @@ in var/ is touched. Prints figures; asserts nothing.
 """
 
 import argparse
-import gzip
-import json
 import random
-import re
 import shutil
-import statistics
 import tempfile
 import time
 from pathlib import Path
 
+from common import create_fts5, han_substring, percentile, read_records
 from throwaway import ROOT, setup_site
-
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
-
-
-def read_records(paths):
-    files = []
-    for path in map(Path, paths):
-        files += sorted(path.glob("*.jsonl*")) if path.is_dir() else [path]
-    for file in files:
-        opener = gzip.open if file.suffix == ".gz" else open
-        with opener(file, "rt", encoding="utf-8") as handle:
-            for line in handle:
-                if line.strip():
-                    yield json.loads(line)
 
 
 def load(records):
@@ -81,21 +64,15 @@ def pick_queries(texts, n, seed):
     pks = sorted(texts)
     queries = []
     while len(queries) < n:
-        text = texts[rng.choice(pks)]
-        runs = HAN_RUN.findall(text)
-        if not runs:
-            continue
-        run = rng.choice(runs)
-        size = rng.randint(2, min(8, len(run)))
-        start = rng.randint(0, len(run) - size)
-        queries.append(run[start : start + size])
+        query = han_substring(texts[rng.choice(pks)], rng)
+        if query:
+            queries.append(query)
     return queries
 
 
 def percentiles(samples):
-    ordered = sorted(samples)
-    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-    return statistics.median(ordered) * 1000, p95 * 1000
+    """(p50, p95) in milliseconds of timings in seconds."""
+    return percentile(samples, 0.5) * 1000, percentile(samples, 0.95) * 1000
 
 
 def main():
@@ -178,10 +155,7 @@ def run(workdir, args):
             cursor.fetchall()
             like_timings.append(time.perf_counter() - t)
 
-        started = time.perf_counter()
-        cursor.execute("CREATE VIRTUAL TABLE bench_fts USING fts5(title, text, tokenize='trigram')")
-        cursor.execute("INSERT INTO bench_fts(rowid, title, text) SELECT id, title, text FROM documents_article")
-        fts_build = time.perf_counter() - started
+        fts_build = create_fts5(cursor)
         fts_timings, fts_found, fts_truth = [], 0, 0
         for q in queries:
             if len(q) < 3:
