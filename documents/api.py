@@ -1,6 +1,7 @@
 """The read-only JSON form of the portal's lists and articles (?format=json), for journalists and researchers."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 
 
 def _url(request, obj):
@@ -25,6 +26,10 @@ def meeting_summary(request, meeting):
     if hasattr(meeting, "count"):
         summary["count"] = meeting.count
     return summary
+
+
+def linked(request, article):
+    return {"url": _url(request, article), "title": article.title}
 
 
 def article_summary(request, article):
@@ -63,7 +68,7 @@ def article_detail(request, context):
         "meeting": named(request, article.meeting),
         "doc_number": article.doc_number,
         "issuer": article.issuer,
-        "body_html": article.body,
+        "body_html": str(context["body"]),
         "text": article.text,
         "source": article.source,
         "amendments": article.amendments,
@@ -71,6 +76,10 @@ def article_detail(request, context):
             {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
             for a in context["attachments"]
         ],
+        "cites": [linked(request, a) for a in context["cites"]],
+        "cited_by": [linked(request, a) for a in context["cited_by"]],
+        "cited_by_count": context["cited_by_count"],
+        "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
         "updated_at": article.updated_at.isoformat(),
