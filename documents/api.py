@@ -29,7 +29,12 @@ def meeting_summary(request, meeting):
 
 
 def linked(request, article):
+    """A cited or citing document: what the lists of citations read."""
     return {"url": _url(request, article), "title": article.title}
+
+
+def dated_link(request, article):
+    return {**linked(request, article), "date": article.partial_date.isoformat(), "date_display": article.date_display}
 
 
 def article_summary(request, article):
@@ -45,14 +50,14 @@ def article_summary(request, article):
     }
 
 
-def page_payload(request, page, **about):
+def page_payload(request, page, summary=article_summary, **about):
     """A page of articles with the paginator's figures; `about` describes what the list is of."""
     return {
         **about,
         "count": page.paginator.count,
         "page": page.number,
         "num_pages": page.paginator.num_pages,
-        "results": [article_summary(request, article) for article in page.object_list],
+        "results": [summary(request, article) for article in page.object_list],
     }
 
 

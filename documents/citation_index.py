@@ -105,11 +105,13 @@ def _reread(ids):
             Citation.objects.filter(citing_id__in=chunk, cited__isnull=False).values_list("cited_id", flat=True)
         )
         Citation.objects.filter(citing_id__in=chunk).delete()
-        for article in Article.objects.filter(pk__in=chunk).only("id", "title_key", "date", "issuer", "body"):
+        fields = ("id", "title_key", "date", "issuer", "status", "deleted_at", "body")
+        for article in Article.objects.filter(pk__in=chunk).only(*fields):
             own_keys.add(article.title_key)
             citing = Version(article.pk, article.date, article.issuer)
             for position, (key, count) in enumerate(cited_keys(article.body).items()):
-                row = Citation(citing_id=article.pk, title_key=key, count=count, position=position)
+                row = Citation(citing_id=article.pk, title_key=key, count=count, position=position,
+                               citing_published=article.is_published)
                 new_rows.append((row, citing))
     return new_rows, old_targets, own_keys
 
@@ -118,9 +120,10 @@ def _citing_rows(keys, ids):
     """The stored rows of other articles citing one of `keys` (citation_title_key index), with their citing Version."""
     rows = []
     for chunk in _chunked(keys):
-        query = Citation.objects.filter(title_key__in=chunk).exclude(citing_id__in=ids).select_related("citing")
+        query = Citation.objects.filter(title_key__in=chunk).select_related("citing")
         for row in query.only("id", "title_key", "cited_id", "outcome", "citing__date", "citing__issuer"):
-            rows.append((row, Version(row.citing_id, row.citing.date, row.citing.issuer)))
+            if row.citing_id not in ids:  # re-read already; filtered here, as ids can be the whole archive
+                rows.append((row, Version(row.citing_id, row.citing.date, row.citing.issuer)))
     return rows
 
 

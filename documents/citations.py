@@ -105,8 +105,9 @@ def cited_keys(body_html):
     counts = {}
     if "《" not in (body_html or ""):
         return counts
-    for text, in_link in _chunks(body_html):
-        if in_link is not None:
+    # Splitting on tags leaves the text runs (a long law has thousands of tags; only a few runs hold a 《).
+    for text in _TAG.split(body_html):
+        if "《" in text:
             for found in find_in_text(text):
                 counts[found.key] = counts.get(found.key, 0) + 1
     return counts

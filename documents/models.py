@@ -263,6 +263,9 @@ class Citation(models.Model):
         Article, models.SET_NULL, null=True, blank=True, verbose_name="被引用的文章", related_name="citations_received"
     )
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+    # A copy of citing.is_published, kept true because every save of the citing article rewrites its rows: the
+    # 被引用 list reads it here instead of in the article row, after its long body.
+    citing_published = models.BooleanField("引用的文章已发布", default=False)
     count = models.PositiveIntegerField("次数", default=1)
     position = models.PositiveIntegerField("顺序", default=0)  # order of first appearance in the body
 

@@ -26,6 +26,9 @@ CITED_BY_ON_ARTICLE = 20
 
 # A list row needs only these; body and text can weigh megabytes (laws).
 LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
+# Lists of citations read articles by primary key, not from a covering index: only columns stored before the body
+# (SQLite reads a row up to the last column asked for; status, pinned and column_id come after the body).
+CITATION_FIELDS = ("id", "title", "date", "date_precision")
 
 
 def public():
@@ -156,11 +159,12 @@ def article_context(article):
 def citation_context(article):
     """The body with its 《》 citations linked, the documents it cites (in the order cited) and the first of
     those citing it (newest first) with their number."""
-    # The article's rows (unique_citation index) with the documents they name.
+    # The article's rows (unique_citation index) with the documents they name, published when last resolved
+    # (documents.citation_index re-resolves them whenever a document is saved).
     rows = (
-        Citation.objects.filter(citing=article, cited__status=Article.Status.PUBLISHED, cited__deleted_at=None)
+        Citation.objects.filter(citing=article, cited__isnull=False)
         .select_related("cited")
-        .only("title_key", *(f"cited__{name}" for name in ("id", "title", "date", "date_precision", "pinned")))
+        .only("title_key", *(f"cited__{name}" for name in CITATION_FIELDS))
         .order_by("position")
     )
     targets, cites = {}, {}
@@ -178,9 +182,10 @@ def citation_context(article):
 
 
 def cited_by(article):
-    """The published documents citing `article`, newest first (citing rows through the cited_id index)."""
-    citing = Citation.objects.filter(cited=article).values("citing_id")
-    return chronological(as_list(public().filter(pk__in=citing)))
+    """The published documents citing `article`, newest first: their ids from the citation rows (cited_id index,
+    with a copy of the citing article's state), then the articles by primary key."""
+    citing = Citation.objects.filter(cited=article, citing_published=True).values("citing_id")
+    return chronological(Article.objects.filter(pk__in=citing).only(*CITATION_FIELDS))
 
 
 def article_queryset():

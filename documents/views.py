@@ -55,7 +55,7 @@ def cited_by(request, pk):
     depends_on_column(request, article.column_id)
     page = pages.get_page(pages.cited_by(article), request.GET.get("page"))
     if wants_json(request):
-        return api.respond(api.page_payload(request, page, article=api.linked(request, article)))
+        return api.respond(api.page_payload(request, page, api.dated_link, article=api.linked(request, article)))
     return render(request, "documents/cited_by.html", {"article": article, "page": page,
                                                        "nav_current": article.column.slug})
 

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('title_key', models.CharField(max_length=300, verbose_name='被引标题匹配键')),
                 ('outcome', models.CharField(choices=[('linked', '已链接'), ('missing', '档案中没有'), ('ambiguous', '对应多篇文件'), ('self', '引用自身')], default='missing', max_length=10, verbose_name='结果')),
+                ('citing_published', models.BooleanField(default=False, verbose_name='引用的文章已发布')),
                 ('count', models.PositiveIntegerField(default=1, verbose_name='次数')),
                 ('position', models.PositiveIntegerField(default=0, verbose_name='顺序')),
             ],
