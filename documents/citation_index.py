@@ -157,7 +157,7 @@ def _retire_pages(article_ids):
     """The cached pages of these articles show changed links or 被引用 lists: retire their columns' pages."""
     columns = set()
     for chunk in _chunked(article_ids):
-        columns.update(Article.objects.filter(pk__in=chunk).values_list("column_id", flat=True).distinct())
+        columns.update(Article.objects.filter(pk__in=chunk).order_by().values_list("column_id", flat=True).distinct())
     if columns:
         cache.invalidate([cache.column_token(column) for column in columns])
 

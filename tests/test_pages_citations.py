@@ -117,3 +117,15 @@ def test_cached_pages_follow_the_documents_they_link(client):
     law.deleted_at = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
     law.save()
     assert body_links(client.get(other.get_absolute_url())) == []
+
+
+def test_titles_with_markup_are_matched_as_text_and_shown_escaped(client):
+    payload = '<img src=x onerror=alert(1)>条例'
+    law = make_article(payload)
+    citing = make_article('"><script>alert(2)</script>', body=f"根据《{payload}》第1条。")
+    page = client.get(citing.get_absolute_url()).content.decode()
+    assert f'<a href="/articles/{law.pk}/#%E7%AC%AC%E4%B8%80%E6%9D%A1">《&lt;img src=x onerror=alert(1)&gt;条例》第1条</a>' in page
+    cited = client.get(law.get_absolute_url()).content.decode()
+    for html in (page, cited):
+        assert "<img src=x" not in html and "<script>alert" not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in cited
