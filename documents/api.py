@@ -29,11 +29,11 @@ def meeting_summary(request, meeting):
 
 
 def linked(request, article):
-    """A cited or citing document: what the lists of citations read."""
     return {"url": _url(request, article), "title": article.title}
 
 
 def dated_link(request, article):
+    """A cited or citing document: what the lists of citations read."""
     return {**linked(request, article), "date": article.partial_date.isoformat(), "date_display": article.date_display}
 
 
@@ -81,8 +81,8 @@ def article_detail(request, context):
             {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
             for a in context["attachments"]
         ],
-        "cites": [linked(request, a) for a in context["cites"]],
-        "cited_by": [linked(request, a) for a in context["cited_by"]],
+        "cites": [dated_link(request, a) for a in context["cites"]],
+        "cited_by": [dated_link(request, a) for a in context["cited_by"]],
         "cited_by_count": context["cited_by_count"],
         "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
         "previous": context["previous"] and _url(request, context["previous"]),

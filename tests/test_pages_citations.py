@@ -79,20 +79,22 @@ def test_cited_by_page_of_a_draft_or_unknown_article_is_404(client):
 
 
 def test_json_carries_cites_and_cited_by(client):
-    law = make_article("中华人民共和国立法法")
-    rule = make_article("条例", body="根据《立法法》第3条。")
+    law = make_article("中华人民共和国立法法", date=(2023, 3, 13))
+    rule = make_article("条例", date=(2023, 6, 1), body="根据《立法法》第3条。")
     data = client.get(f"/articles/{rule.pk}/?format=json").json()
-    assert data["cites"] == [{"url": f"http://testserver/articles/{law.pk}/", "title": "中华人民共和国立法法"}]
+    assert data["cites"] == [{"url": f"http://testserver/articles/{law.pk}/", "title": "中华人民共和国立法法",
+                              "date": "2023-03-13", "date_display": "2023年3月13日"}]
     assert data["cited_by"] == [] and data["cited_by_count"] == 0
     assert f'<a href="/articles/{law.pk}/#%E7%AC%AC%E4%B8%89%E6%9D%A1">《立法法》第3条</a>' in data["body_html"]
 
     data = client.get(f"/articles/{law.pk}/?format=json").json()
     assert data["cites"] == []
-    assert data["cited_by"] == [{"url": f"http://testserver/articles/{rule.pk}/", "title": "条例"}]
+    assert data["cited_by"] == [{"url": f"http://testserver/articles/{rule.pk}/", "title": "条例",
+                                 "date": "2023-06-01", "date_display": "2023年6月1日"}]
     assert data["cited_by_count"] == 1
     assert data["cited_by_url"] == f"http://testserver/articles/{law.pk}/cited-by/?format=json"
     listing = client.get(data["cited_by_url"]).json()
-    assert listing["count"] == 1 and listing["results"][0]["title"] == "条例"
+    assert listing["count"] == 1 and listing["results"] == data["cited_by"]
     assert listing["article"]["title"] == "中华人民共和国立法法"
 
 
