@@ -1,6 +1,7 @@
 """The read-only JSON form of the portal's lists and articles (?format=json), for journalists and researchers."""
 
 from django.http import JsonResponse
+from django.urls import reverse
 
 
 def _url(request, obj):
@@ -25,6 +26,15 @@ def meeting_summary(request, meeting):
     if hasattr(meeting, "count"):
         summary["count"] = meeting.count
     return summary
+
+
+def linked(request, article):
+    return {"url": _url(request, article), "title": article.title}
+
+
+def dated_link(request, article):
+    """A cited or citing document: what the lists of citations read."""
+    return {**linked(request, article), "date": article.partial_date.isoformat(), "date_display": article.date_display}
 
 
 def article_summary(request, article):
@@ -69,14 +79,14 @@ def home_payload(request, context):
     }
 
 
-def page_payload(request, page, **about):
+def page_payload(request, page, summary=article_summary, **about):
     """A page of articles with the paginator's figures; `about` describes what the list is of."""
     return {
         **about,
         "count": page.paginator.count,
         "page": page.number,
         "num_pages": page.paginator.num_pages,
-        "results": [article_summary(request, article) for article in page.object_list],
+        "results": [summary(request, article) for article in page.object_list],
     }
 
 
@@ -92,7 +102,7 @@ def article_detail(request, context):
         "meeting": named(request, article.meeting),
         "doc_number": article.doc_number,
         "issuer": article.issuer,
-        "body_html": article.body,
+        "body_html": str(context["body"]),
         "text": article.text,
         "source": article.source,
         "amendments": article.amendments,
@@ -100,6 +110,10 @@ def article_detail(request, context):
             {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
             for a in context["attachments"]
         ],
+        "cites": [dated_link(request, a) for a in context["cites"]],
+        "cited_by": [dated_link(request, a) for a in context["cited_by"]],
+        "cited_by_count": context["cited_by_count"],
+        "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
         "updated_at": article.updated_at.isoformat(),

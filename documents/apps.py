@@ -8,9 +8,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache
+        from . import cache, citation_index
         from .search import queue
 
         queue.connect()
         # Every change also retires the cached public pages that showed it (documents/cache.py).
         cache.connect()
+        # And brings the stored 《》 citations up to date (documents/citation_index.py).
+        citation_index.connect()

@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from . import dates
+from . import dates, titles
 from .sanitize import html_to_text, sanitize_html
 
 
@@ -113,6 +113,8 @@ class Article(models.Model):
         PUBLISHED = "published", "已发布"
 
     title = models.CharField("标题", max_length=300)
+    # The title reduced by documents.titles: what 《》 citations of this document are matched against.
+    title_key = models.CharField("标题匹配键", max_length=300, blank=True, editable=False)
     subtitle = models.CharField("副标题", max_length=300, blank=True)
     column = models.ForeignKey(Column, models.PROTECT, verbose_name="栏目", related_name="articles")
     kind = models.CharField("类型", max_length=20, choices=Kind.choices, default=Kind.NEWS)
@@ -143,7 +145,7 @@ class Article(models.Model):
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["text", "import_key"], verbose_name="历史版本")
+    history = HistoricalRecords(excluded_fields=["text", "import_key", "title_key"], verbose_name="历史版本")
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -164,6 +166,8 @@ class Article(models.Model):
             # Feeds, latest published first: without it SQLite reads every row's published_at past body and text
             # (94 ms for the site feed over the 3,543-document corpus, 1.8 ms with it).
             models.Index(fields=["status", "deleted_at", "published_at"], name="portal_published"),
+            # Resolving a citation reads only these (documents.citation_index).
+            models.Index(fields=["title_key", "status", "deleted_at", "date", "issuer"], name="article_title_key"),
         ]
         permissions = [("publish_article", "可以发布和撤回文章")]
 
@@ -205,6 +209,7 @@ class Article(models.Model):
             self._clean_body = self.body
         if self.date is None:
             self.date_precision = dates.UNKNOWN
+        self.title_key = titles.title_key(self.title)
 
     def save(self, *args, **kwargs):
         self.normalize()
@@ -367,6 +372,38 @@ class Attachment(models.Model):
             except (OSError, ValueError):
                 pass
         super().save(*args, **kwargs)
+
+
+class Citation(models.Model):
+    """A title a document cites in 《》, and the document it names (documents.citation_index keeps it true)."""
+
+    class Outcome(models.TextChoices):
+        LINKED = "linked", "已链接"
+        MISSING = "missing", "档案中没有"
+        AMBIGUOUS = "ambiguous", "对应多篇文件"
+        SELF = "self", "引用自身"
+
+    citing = models.ForeignKey(Article, models.CASCADE, verbose_name="引用的文章", related_name="citations")
+    title_key = models.CharField("被引标题匹配键", max_length=300)
+    cited = models.ForeignKey(
+        Article, models.SET_NULL, null=True, blank=True, verbose_name="被引用的文章", related_name="citations_received"
+    )
+    outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+    # A copy of citing.is_published, kept true because every save of the citing article rewrites its rows: the
+    # 被引用 list reads it here instead of in the article row, after its long body.
+    citing_published = models.BooleanField("引用的文章已发布", default=False)
+    count = models.PositiveIntegerField("次数", default=1)
+    position = models.PositiveIntegerField("顺序", default=0)  # order of first appearance in the body
+
+    class Meta:
+        ordering = ["citing", "position"]
+        verbose_name = verbose_name_plural = "引用"
+        constraints = [models.UniqueConstraint(fields=["citing", "title_key"], name="unique_citation")]
+        # A newly added title finds the documents that cite it through this index.
+        indexes = [models.Index(fields=["title_key"], name="citation_title_key")]
+
+    def __str__(self):
+        return f"《{self.title_key}》"
 
 
 class IndexOperation(models.Model):

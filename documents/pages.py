@@ -13,17 +13,23 @@ from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
+from django.utils.safestring import mark_safe
 
 from . import dates
-from .models import Article, Column, Meeting, Speaker
+from .citations import link_citations
+from .models import Article, Citation, Column, Meeting, Speaker
 
 PER_PAGE = 20
 HOME_NOTICES = 6
 HOME_PICTURES = 4
 HOME_PER_COLUMN = 6
+CITED_BY_ON_ARTICLE = 20
 
 # A list row needs only these; body and text can weigh megabytes (laws).
 LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
+# Lists of citations read articles by primary key, not from a covering index: only columns stored before the body
+# (SQLite reads a row up to the last column asked for; status, pinned and column_id come after the body).
+CITATION_FIELDS = ("id", "title", "date", "date_precision")
 
 
 def public():
@@ -152,7 +158,40 @@ def article_context(article):
         "previous": previous,
         "next": following,
         "nav_current": article.column.slug,
+        **citation_context(article),
     }
+
+
+def citation_context(article):
+    """The body with its 《》 citations linked, the documents it cites (in the order cited) and the first of
+    those citing it (newest first) with their number."""
+    # The article's rows (unique_citation index) with the documents they name, published when last resolved
+    # (documents.citation_index re-resolves them whenever a document is saved).
+    rows = (
+        Citation.objects.filter(citing=article, cited__isnull=False)
+        .select_related("cited")
+        .only("title_key", *(f"cited__{name}" for name in CITATION_FIELDS))
+        .order_by("position")
+    )
+    targets, cites = {}, {}
+    for row in rows:
+        targets[row.title_key] = row.cited.get_absolute_url()
+        cites.setdefault(row.cited_id, row.cited)
+    # The total rides along on every row (a window over the whole result): one query, however many there are.
+    citing = list(cited_by(article).annotate(total=Window(Count("id")))[:CITED_BY_ON_ARTICLE])
+    return {
+        "body": mark_safe(link_citations(article.body, targets)),
+        "cites": list(cites.values()),
+        "cited_by": citing,
+        "cited_by_count": citing[0].total if citing else 0,
+    }
+
+
+def cited_by(article):
+    """The published documents citing `article`, newest first: their ids from the citation rows (cited_id index,
+    with a copy of the citing article's state), then the articles by primary key."""
+    citing = Citation.objects.filter(cited=article, citing_published=True).values("citing_id")
+    return chronological(Article.objects.filter(pk__in=citing).only(*CITATION_FIELDS))
 
 
 def article_queryset():

@@ -5,9 +5,14 @@ import unicodedata
 NATIONAL_PREFIX = "中华人民共和国"
 
 
+# A title quoted inside a citation is written 〈〉 (《关于修改〈上海市公路管理条例〉的决定》), in a title 《》.
+_INNER_QUOTES = str.maketrans("〈〉", "《》")
+
+
 def title_key(title):
-    """Equal for titles that differ only in whitespace or full-width/half-width forms (（） and (), Ａ and A)."""
-    folded = unicodedata.normalize("NFKC", title or "")
+    """Equal for titles that differ only in whitespace, full-width/half-width forms (（） and (), Ａ and A) or
+    the inner quotation marks (〈〉 and 《》)."""
+    folded = unicodedata.normalize("NFKC", title or "").translate(_INNER_QUOTES)
     return "".join(folded.split())
 
 

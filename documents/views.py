@@ -50,6 +50,19 @@ def article(request, pk):
 
 @safe_methods_only
 @cached_page
+def cited_by(request, pk):
+    article = get_object_or_404(pages.article_queryset().published(), pk=pk)
+    # Its citing documents' changes retire the cited article's column (documents.citation_index).
+    depends_on_column(request, article.column_id)
+    page = pages.get_page(pages.cited_by(article), request.GET.get("page"))
+    if wants_json(request):
+        return api.respond(api.page_payload(request, page, api.dated_link, article=api.linked(request, article)))
+    return render(request, "documents/cited_by.html", {"article": article, "page": page,
+                                                       "nav_current": article.column.slug})
+
+
+@safe_methods_only
+@cached_page
 def speaker_list(request):
     speakers = list(pages.speakers())
     if wants_json(request):

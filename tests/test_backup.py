@@ -37,7 +37,8 @@ def summary():
             return hashlib.sha256(handle.read()).hexdigest()
 
     rows = []
-    for a in Article.objects.live().select_related("column", "speaker", "meeting").prefetch_related("attachments"):
+    articles = Article.objects.live().select_related("column", "speaker", "meeting")
+    for a in articles.prefetch_related("attachments", "citations__cited"):
         rows.append({
             "title": a.title, "subtitle": a.subtitle, "date": a.partial_date.isoformat(), "kind": a.kind,
             "column": a.column.slug, "speaker": a.speaker.name if a.speaker else None,
@@ -46,6 +47,8 @@ def summary():
             "pinned": a.pinned, "amendments": a.amendments, "source": a.source, "cover": digest(a.cover_image),
             "cover_alt": a.cover_alt,
             "attachments": sorted([f.title, f.file.name, f.size, digest(f.file)] for f in a.attachments.all()),
+            "citations": [[c.title_key, c.outcome, c.count, c.cited and [c.cited.title, c.cited.partial_date.isoformat()]]
+                          for c in a.citations.all()],
         })
     return sorted(rows, key=lambda row: (row["title"], row["date"]))
 
@@ -54,7 +57,8 @@ def build_archive():
     speaker = Speaker.objects.create(name="张雷明", position="市委书记")
     meeting = Meeting.objects.create(name="平顶山市第十届人民代表大会第一次会议", date=datetime.date(2022, 1, 5))
     speech = make_article("在市委人大工作会议上的讲话", speaker=speaker, speaker_title="市委书记", meeting=meeting,
-                          kind=Article.Kind.SPEECH, body="第一段。\n\n第二段。", source="http://www.pds.gov.cn/1")
+                          kind=Article.Kind.SPEECH, body="第一段，依据《平顶山市城市绿化条例》第三条。\n\n第二段，参照《不在档案中的法》。",
+                          source="http://www.pds.gov.cn/1")
     speech.cover_image.save("cover.png", ContentFile(PNG), save=False)
     speech.cover_alt = "会场"
     speech.pinned = True
@@ -96,6 +100,8 @@ def test_export_and_media_restore_the_site(tmp_path):
     build_archive()
     before = summary()
     assert len(before) == 4 and any(row["attachments"] for row in before) and any(row["cover"] for row in before)
+    assert ["平顶山市城市绿化条例", "linked", 1, ["平顶山市城市绿化条例", "2019-06"]] in next(
+        row["citations"] for row in before if row["title"] == "在市委人大工作会议上的讲话")
     backup = tmp_path / "backup"
     backup.mkdir()
     call_command("export_documents", str(backup / "documents.jsonl.gz"), stdout=open(os.devnull, "w"))

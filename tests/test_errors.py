@@ -60,6 +60,7 @@ def public_urls(tmp_media):
         "column": "/columns/news/",
         "column_feed": "/columns/news/feed/",
         "article": speech.get_absolute_url(),
+        "cited_by": f"{speech.get_absolute_url()}cited-by/",
         "speaker_list": "/speakers/",
         "speaker": f"/speakers/{speaker}/",
         "speaker_feed": f"/speakers/{speaker}/feed/",

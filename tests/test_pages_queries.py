@@ -78,13 +78,32 @@ def test_list_pages_query_counts_do_not_grow(client):
 
 def test_article_page_query_count_is_fixed(client):
     fill(3)
-    first = make_article("被看的文章", date=(2022, 9, 15))
+    first = make_article("被看的文章", date=(2022, 9, 15), body="依据《文章0》。")
     Attachment.objects.create(article=first, file=SimpleUploadedFile("a.txt", b"x"))
+    make_article("引用者", body="根据《被看的文章》。")
     small = [count_queries(client, first.get_absolute_url()), count_queries(client, f"/articles/{first.pk}/?format=json")]
     fill(30)
     for i in range(5):
         Attachment.objects.create(article=first, file=SimpleUploadedFile(f"b{i}.txt", b"x"))
+    # More citations both ways, more citing documents than the page lists.
+    first.set_plain_text_body("".join(f"依据《文章{i}》第{i + 1}条。" for i in range(12)))
+    first.save()
+    for i in range(25):
+        make_article(f"引用者{i}", body="根据《被看的文章》。")
     large = [count_queries(client, first.get_absolute_url()), count_queries(client, f"/articles/{first.pk}/?format=json")]
     assert large == small
-    # The article with its column, speaker and meeting; attachments; previous; next; navigation.
-    assert small[0] == 5
+    # The article with its column, speaker and meeting; attachments; previous; next; the documents it cites;
+    # those citing it, with their number; navigation.
+    assert small[0] == 7
+
+
+def test_cited_by_page_query_count_is_fixed(client):
+    cited = make_article("被引用的条例")
+    make_article("引用者", body="根据《被引用的条例》。")
+    url = f"/articles/{cited.pk}/cited-by/"
+    small = [count_queries(client, url), count_queries(client, url + "?format=json")]
+    for i in range(30):
+        make_article(f"引用者{i}", body="根据《被引用的条例》。", column_slug=COLUMNS[i % len(COLUMNS)])
+    large = [count_queries(client, url), count_queries(client, url + "?format=json"),
+             count_queries(client, url + "?page=2")]
+    assert large == small + small[:1]

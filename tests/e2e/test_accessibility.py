@@ -1,14 +1,15 @@
-"""Journey 6: axe-core on 首页, a column, an article and the search page: no serious or critical violations."""
+"""Journey 6: axe-core on 首页, a column, an article, the search page, an article citing and one cited (with their
+citation links and lists) and a 被引用 list: no serious or critical violations."""
 
 from axe_playwright_python.sync_playwright import Axe
 
 from .support import orm, screenshot
 
 
-def first_article_url():
+def article_url(title):
     from documents.models import Article
 
-    return Article.objects.published().get(title="在市委人大工作会议上的讲话").get_absolute_url()
+    return Article.objects.published().get(title=title).get_absolute_url()
 
 
 def test_no_serious_violations(page, site_data):
@@ -16,8 +17,11 @@ def test_no_serious_violations(page, site_data):
     pages = {
         "home": "/",
         "column": "/columns/documents/",
-        "article": orm(first_article_url),
+        "article": orm(article_url, "在市委人大工作会议上的讲话"),
         "search": "/search/?q=%E6%9D%A1%E4%BE%8B",  # 条例
+        "article-citing": orm(article_url, "最高人民法院关于审理侵害知识产权民事案件适用惩罚性赔偿的解释"),
+        "article-cited": orm(article_url, "中华人民共和国反不正当竞争法"),
+        "cited-by": orm(article_url, "中华人民共和国反不正当竞争法") + "cited-by/",
     }
     problems = []
     for name, url in pages.items():
