@@ -14,7 +14,7 @@ from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Rss201rev2Feed
-from django.utils.html import escape
+from django.utils.html import escape, strip_tags
 
 from . import dates, pages
 from .models import Article, Column, Meeting, Speaker
@@ -138,8 +138,8 @@ class SearchFeed(LatestFeed):
         return hit.url
 
     def item_description(self, hit):
-        # The snippet is escaped HTML with the matched characters in <em>.
-        return f"【{hit.date}】{hit.snippet}"
+        # The snippet is escaped text with the matched characters in <em>: the text alone, as the other feeds.
+        return f"【{hit.date}】{strip_tags(hit.snippet)}"
 
 
 def public_published_at(ids):
