@@ -66,8 +66,7 @@
         option.setAttribute("aria-selected", "false");
         option.setAttribute("data-index", String(i));
         option.appendChild(span("suggest__text", found[i].text));
-        option.appendChild(span("suggest__kind", found[i].label));
-        if (found[i].hint) { option.appendChild(span("suggest__hint", found[i].hint)); }
+        option.appendChild(span("suggest__meta", found[i].label + (found[i].hint ? " · " + found[i].hint : "")));
         list.appendChild(option);
       }
       status.textContent = found.length ? found.length + " 条建议，用上下方向键选择" : "";
