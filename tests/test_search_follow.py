@@ -219,8 +219,8 @@ def test_without_an_index_the_feed_says_to_come_back_rather_than_go_empty(client
 
 def test_the_search_page_links_its_feed(client, lawmaking):
     html = client.get("/search/", {"q": "立法", "column": "documents", "sort": "oldest", "page": "2"}).content.decode()
-    alternate = re.search(r'<link rel="alternate" type="application/rss\+xml" title="([^"]*)" href="(/search/feed/[^"]*)">',
-                          html)
+    alternate = re.search(
+        r'<link rel="alternate" type="application/rss\+xml" title="([^"]*)" href="(/search/feed/[^"]*)">', html)
     assert alternate and unescape(alternate.group(1)) == "搜索“立法”的最新结果"
     href = unescape(alternate.group(2))
     assert parse_qs(urlparse(href).query) == {"q": ["立法"], "column": ["documents"]}  # no page, no order
@@ -243,7 +243,8 @@ def test_opensearch_description(client, settings):
     urls = {url.get("type"): url.get("template") for url in root.findall(f"{OPENSEARCH}Url")}
     assert urls["text/html"] == "http://testserver/search/?q={searchTerms}"
     assert urls["application/rss+xml"] == "http://testserver/search/feed/?q={searchTerms}"
-    assert urls["application/x-suggestions+json"] == "http://testserver/search/suggest/?format=opensearch&q={searchTerms}"
+    assert urls["application/x-suggestions+json"] == (
+        "http://testserver/search/suggest/?format=opensearch&q={searchTerms}")
     settings.SITE_SHORT_NAME = "平顶山市人民代表大会常务委员会网站"
     short = ET.fromstring(client.get("/opensearch.xml").content).findtext(f"{OPENSEARCH}ShortName")
     assert len(short) <= 16

@@ -204,7 +204,8 @@ def test_hostile_queries_and_results_in_search(client, hostile_site):
         response = client.get(reverse("documents:search"), {"q": payload})
         problems = executable_parts(response.content.decode())
         assert response.status_code in (200, 400) and not problems, (payload, problems[:5])
-        for url, params in ((reverse("documents:search"), {"format": "json"}), (reverse("documents:search_suggest"), {})):
+        json_urls = ((reverse("documents:search"), {"format": "json"}), (reverse("documents:search_suggest"), {}))
+        for url, params in json_urls:
             data = client.get(url, {"q": payload, **params})
             assert data["Content-Type"].startswith("application/json") and data["X-Content-Type-Options"] == "nosniff"
             json.loads(data.content)
