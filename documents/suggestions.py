@@ -119,18 +119,19 @@ class SuggestionIndex:
         self.sources = [SourceIndex(source) for source in sources]
 
     def suggest(self, typed, limit=MAX_SUGGESTIONS):
+        # Cut before folding: a 2,000-character paste costs no more than the 100 characters a search reads.
         needle = fold(typed[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
         if not needle:
             return []
-        found = [(index, index.find(needle, limit)) for index in self.sources]
+        found = [index.find(needle, limit) for index in self.sources]
         # A share for each kind first (a speaker is not crowded out by forty titles), then the rest in order.
-        taken = [numbers[:FIRST_SHARE] for _, numbers in found]
-        room = limit - sum(map(len, taken))
-        for position, (_, numbers) in enumerate(found):
-            extra = numbers[FIRST_SHARE : FIRST_SHARE + max(0, room)]
-            taken[position] += extra
-            room -= len(extra)
-        return [index.suggestion(n) for (index, _), numbers in zip(found, taken) for n in numbers]
+        taken, room = [[] for _ in found], limit
+        for share in (FIRST_SHARE, limit):
+            for numbers, chosen in zip(found, taken):
+                extra = numbers[len(chosen) : share][:room]
+                chosen += extra
+                room -= len(extra)
+        return [index.suggestion(n) for index, chosen in zip(self.sources, taken) for n in chosen]
 
 
 _current = {"generation": None, "index": None}

@@ -69,6 +69,15 @@ def test_each_kind_gets_its_share_of_the_eight(client):
     assert [s["text"] for s in found if s["kind"] == "title"] == ["预算报告9", "预算报告8", "预算报告7"]
 
 
+def test_never_more_than_eight(client):
+    for n in range(4):
+        speaker = Speaker.objects.create(name=f"王预算{n}")
+        meeting = Meeting.objects.create(name=f"第{n}次预算会议", date=datetime.date(2000 + n, 1, 1))
+        make(f"预算报告{n}", speaker=speaker, meeting=meeting, date=(2000 + n, 6, 1))
+    kinds = [s["kind"] for s in suggest(client, "预算")]
+    assert kinds == ["speaker"] * 3 + ["meeting"] * 3 + ["title"] * 2
+
+
 def test_typed_text_is_folded_like_the_entries(client):
     make("ＰＭ２.５ 防治条例")
     make("Beijing   Plan")
