@@ -6,7 +6,8 @@ what it shows; a change replaces those tokens (signal handlers below), so every 
 showed the old state on their next request. Tokens:
 
     site          any change of an article, attachment, column, speaker or meeting: home, lists, archive, feeds,
-                  sitemap, speaker and meeting pages depend on it
+                  sitemap, speaker and meeting pages depend on it (and each process's index of the search box's
+                  suggestions, documents/suggestions.py, though not a page)
     meta          columns, speakers, meetings: their names show on article and column pages (and the navigation)
     column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next)
 

@@ -49,6 +49,11 @@ urlpatterns = [
     path("sitemap.xml", safe_methods_only(cached_page(sitemap_views.sitemap)), {"sitemaps": sitemaps.SITEMAPS},
          name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
-    # The search page and its JSON twin live beside the search engine (documents/search/views.py).
+    # The search page and its JSON twin live beside the search engine (documents/search/views.py), with a
+    # search's feed and the search box's suggestions: not in the page cache (any query string is a new page;
+    # the feed also follows the index, which is brought up to date after the change that retires cached pages).
     path("search/", search_views.search_page, name="search"),
+    path("search/feed/", search_views.search_feed, name="search_feed"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
+    path("opensearch.xml", search_views.opensearch, name="opensearch"),
 ]

@@ -8,6 +8,7 @@ from . import api, pages
 from .cache import cached_page, depends_on_column
 from .errors import safe_methods_only
 from .models import Column, Meeting, Speaker
+from .year_chart import year_chart
 
 # Re-exported for the staff preview (documents.admin): it renders the article template with the same context.
 article_context = pages.article_context
@@ -86,7 +87,11 @@ def speaker(request, slug):
                 ],
             }
         )
-    return render(request, "documents/speaker_detail.html", {"speaker": speaker, "years": years})
+    chart = year_chart(
+        [(year, len(rows)) for year, rows in years if year], lambda year: f"#year-{year}",
+        undated=sum(len(rows) for year, rows in years if not year),
+    )
+    return render(request, "documents/speaker_detail.html", {"speaker": speaker, "years": years, "chart": chart})
 
 
 @safe_methods_only

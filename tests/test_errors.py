@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import get_resolver
 
 from documents.models import Meeting
+from documents.search.queue import apply_pending
 
 from .portal_helpers import make_article, page_text, seed_speech
 
@@ -55,6 +56,7 @@ def public_urls(tmp_media):
     (tmp_media / "images").mkdir(parents=True)
     (tmp_media / "images" / "a.png").write_bytes(b"\x89PNG")
     speaker = speech.speaker.slug
+    apply_pending()  # the search index (without one the search feed answers 503: see test_search_follow.py)
     return {
         "home": "/",
         "column": "/columns/news/",
@@ -73,6 +75,9 @@ def public_urls(tmp_media):
         "sitemap": "/sitemap.xml",
         "robots_txt": "/robots.txt",
         "search": "/search/?q=讲话",
+        "search_feed": "/search/feed/?q=讲话",
+        "search_suggest": "/search/suggest/?q=讲话",
+        "opensearch": "/opensearch.xml",
         "media": "/media/images/a.png",
     }
 

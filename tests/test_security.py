@@ -204,9 +204,13 @@ def test_hostile_queries_and_results_in_search(client, hostile_site):
         response = client.get(reverse("documents:search"), {"q": payload})
         problems = executable_parts(response.content.decode())
         assert response.status_code in (200, 400) and not problems, (payload, problems[:5])
-        data = client.get(reverse("documents:search"), {"q": payload, "format": "json"})
-        assert data["Content-Type"].startswith("application/json") and data["X-Content-Type-Options"] == "nosniff"
-        json.loads(data.content)
+        json_urls = ((reverse("documents:search"), {"format": "json"}), (reverse("documents:search_suggest"), {}))
+        for url, params in json_urls:
+            data = client.get(url, {"q": payload, **params})
+            assert data["Content-Type"].startswith("application/json") and data["X-Content-Type-Options"] == "nosniff"
+            json.loads(data.content)
+        feed = client.get(reverse("documents:search_feed"), {"q": payload})
+        assert feed.status_code == 200 and ET.fromstring(feed.content).find("channel/title").text, payload
     # The hostile titles do come back as results: they were on the page and escaped.
     response = client.get(reverse("documents:search"), {"q": "alert"})
     assert "search-result" in response.content.decode()
@@ -222,6 +226,7 @@ def test_hostile_input_in_json_and_feeds(client, hostile_site):
         json.loads(response.content)
     feeds = [reverse("documents:feed"), reverse("documents:column_feed", args=["news"])]
     feeds += [reverse("documents:speaker_feed", args=[s.slug]) for s in speakers[:10]]
+    feeds += [reverse("documents:search_feed") + f"?q={q}" for q in ("alert", "script", "onerror", "正文")]
     for url in feeds:
         response = client.get(url)
         assert response.status_code == 200, url

@@ -267,7 +267,8 @@ def _run_haystack(using, parsed, filters, sort, page, per_page):
     if sort != "relevance" or not parsed.groups:
         sqs = sqs.order_by("date" if sort == "oldest" else "-date")
     for name in FACETS:
-        sqs = sqs.facet(name)
+        # Elasticsearch returns a terms aggregation's 10 largest values unless told: the chart needs every year.
+        sqs = sqs.facet(name, **({"size": 1000} if name == "year" else {}))
     start = (page - 1) * per_page
     ids = [int(result.pk) for result in sqs[start : start + per_page]]
     counts = sqs.facet_counts().get("fields", {})

@@ -1,15 +1,23 @@
-"""The /search/ page and its JSON form (format=json). Reads only: nothing here writes to the index."""
+"""The /search/ page and its JSON form (format=json), the RSS feed of a search, the search box's suggestions and
+the OpenSearch description. Reads only: nothing here writes to the index."""
 
+from dataclasses import replace
 from urllib.parse import urlencode
 
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 
+from .. import cache, suggestions
 from ..errors import safe_methods_only
+from ..feeds import FEED_ITEMS, SearchFeed
+from ..year_chart import year_chart
 from .forms import SearchForm
-from .query import SearchResults, clean_text, search
+from .query import MAX_QUERY_CHARS, SearchResults, clean_text, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
+# What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
+FEED_PARAMS = ("q", *FILTER_PARAMS)
 # Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
 FACET_SHOWN = 10
 
@@ -24,7 +32,8 @@ def search_page(request):
             return JsonResponse({"error": " ".join(errors), "errors": errors}, status=400,
                                 json_dumps_params={"ensure_ascii": False})
         return _render(request, form, SearchResults(messages=errors), status=400)
-    results = search(**form.search_args(json=as_json))
+    args = form.search_args(json=as_json)
+    results = search(**args)
     if as_json:
         return JsonResponse(
             {
@@ -43,7 +52,43 @@ def search_page(request):
             },
             json_dumps_params={"ensure_ascii": False},
         )
-    return _render(request, form, results)
+    return _render(request, form, results, chart_args=args)
+
+
+@safe_methods_only
+def search_feed(request):
+    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _render(request, form, SearchResults(messages=form.error_messages()), status=400)
+    results = search(**{**form.search_args(), "sort": "newest", "page": 1, "per_page": FEED_ITEMS})
+    if results.unavailable:
+        # Not an empty feed: a reader would take it for "nothing matches any more".
+        response = HttpResponse("索引正在重建，请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "300"
+        return response
+    return SearchFeed()(request, form=form, results=results)
+
+
+@safe_methods_only
+def suggest(request):
+    """Up to 8 suggestions for what is typed in a search box (JSON); format=opensearch: the OpenSearch
+    suggestions form that browsers' search bars read."""
+    typed = request.GET.get("q", "")
+    found = suggestions.suggest(typed, generation=cache.tokens([cache.SITE])[cache.SITE])
+    if request.GET.get("format") == "opensearch":
+        payload = [typed[:MAX_QUERY_CHARS], [s.text for s in found], [s.hint for s in found],
+                   [request.build_absolute_uri(s.url) for s in found]]
+    else:
+        payload = {"suggestions": [s.as_json() for s in found]}
+    return JsonResponse(payload, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+@safe_methods_only
+def opensearch(request):
+    """Lets browsers add the site's search (linked from every page by base.html)."""
+    return render(request, "search/opensearch.xml", {"base_url": request.build_absolute_uri("/").rstrip("/")},
+                  content_type="application/opensearchdescription+xml")
 
 
 def _url(params, **changes):
@@ -51,7 +96,26 @@ def _url(params, **changes):
     return "?" + urlencode(merged)
 
 
-def _render(request, form, results, status=200):
+def _chart(params, args, results):
+    """Documents per year of this search. With a date filter on, of the same search without it (one more search
+    of a single result): every year stays one click away, and the filtered ones show as current."""
+    filters = args["filters"]
+    dated = filters.date_from or filters.date_to
+    if dated:
+        results = search(**{**args, "filters": replace(filters, date_from=None, date_to=None), "page": 1,
+                            "per_page": 1})
+    years = [(value, count) for value, _, count in results.facets.get("year", [])]
+    first = filters.date_from.year if filters.date_from else 0
+    last = filters.date_to.year if filters.date_to else 9999
+    return year_chart(
+        years,
+        lambda year: _url(params, **{"from": f"{year}-01-01", "to": f"{year}-12-31"}),
+        is_current=lambda year: bool(dated) and first <= year <= last,
+        undated=results.count - sum(count for _, count in years),
+    )
+
+
+def _render(request, form, results, status=200, chart_args=None):
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     filters_active = [name for name in FILTER_PARAMS if params.get(name)]
     facet_links = {
@@ -65,7 +129,13 @@ def _render(request, form, results, status=200):
         for value, label, count in results.facets.get("year", [])
     ]
     pages = range(max(1, results.page - 4), min(results.num_pages, results.page + 4) + 1)
+    searched = bool(chart_args) and (results.query or filters_active)
+    feed_params = {k: v for k, v in params.items() if k in FEED_PARAMS}
     context = {
+        "chart": _chart(params, chart_args, results) if searched and not results.unavailable else None,
+        "chart_all_years_url": _url({k: v for k, v in params.items() if k not in ("from", "to")})
+        if params.get("from") or params.get("to") else None,
+        "feed_url": reverse("documents:search_feed") + _url(feed_params) if searched else None,
         "form": form,
         "results": results,
         "q": clean_text(request.GET.get("q", "")),

@@ -39,7 +39,7 @@ def test_phone_navigation_and_widths(new_page, site_data):
     assert_no_horizontal_scroll(page)
     screenshot(page, "5-phone-article")
 
-    search = page.get_by_role("search").get_by_role("searchbox", name="站内搜索")
+    search = page.get_by_role("search").get_by_role("combobox", name="站内搜索")
     expect(search).to_be_in_viewport()
     search.fill("条例")
     search.press("Enter")

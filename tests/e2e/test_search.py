@@ -14,10 +14,10 @@ def query_of(page):
 
 def test_search_from_home_facets_sort_pages(page, site_data):
     page.goto("/")
-    page.get_by_role("search").get_by_role("searchbox", name="站内搜索").fill("人民")
+    page.get_by_role("search").get_by_role("combobox", name="站内搜索").fill("人民")
     page.get_by_role("search").get_by_role("button", name="搜索").click()
     expect(page).to_have_url(re.compile(r"/search/\?q=%E4%BA%BA%E6%B0%91"))
-    expect(page.get_by_role("searchbox", name="关键词")).to_have_value("人民")
+    expect(page.get_by_role("combobox", name="关键词")).to_have_value("人民")
 
     count = page.locator(".search-count > strong")
     total = int(count.inner_text())

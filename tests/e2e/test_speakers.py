@@ -42,6 +42,6 @@ def test_speaker_index_speeches_by_year_and_search(page, site_data):
     expect(page.locator(".byline")).to_contain_text("李克强")
 
     # The same words site-wide: every premier's report.
-    page.get_by_role("search").get_by_role("searchbox", name="站内搜索").fill("政府工作报告")
+    page.get_by_role("search").get_by_role("combobox", name="站内搜索").fill("政府工作报告")
     page.get_by_role("search").get_by_role("button", name="搜索").click()
     assert int(page.locator(".search-count > strong").inner_text()) >= 8

@@ -1,0 +1,148 @@
+"""Suggestions for the search box (titles, speakers, meetings): what a reader typed, found at the start of an entry
+first, then anywhere in it, in an index each process holds in memory and rebuilds when the site's data change.
+
+Each kind of suggestion is one `Source` in `SOURCES`: its label, and its entries best first (their order is the
+order they are offered in). Adding a kind (equivalent terms) is adding a Source there; its model's changes must
+retire the page cache's `site` token (documents/cache.py), which is what tells every process to rebuild.
+
+Why in memory: the entries of a source are folded and joined into one string, and `str.find` scans it in C
+(tens of microseconds for the whole corpus's titles); SQL `icontains` reads the article table instead
+(`bench/suggest.py` prints both).
+"""
+
+import threading
+from bisect import bisect_right
+from dataclasses import asdict, dataclass
+from typing import Callable
+
+from django.urls import reverse
+
+from . import dates, pages
+from .search.query import MAX_QUERY_CHARS, clean_text
+
+MAX_SUGGESTIONS = 8
+FIRST_SHARE = 3  # each kind gets up to this many of the 8 before the others fill the places left
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    text: str
+    kind: str
+    label: str  # the kind, in Chinese
+    hint: str  # a date, a position, a number of documents
+    url: str
+
+    def as_json(self):
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Source:
+    kind: str
+    label: str
+    entries: Callable  # () -> [(text, payload)], best first; payload is what `present` needs
+    present: Callable  # payload -> (hint, url), called only for the suggestions given
+
+
+def _titles():
+    rows = pages.chronological(pages.public()).values_list("title", "pk", "date", "date_precision")
+    return [(title, (pk, date, precision)) for title, pk, date, precision in rows]
+
+
+def _present_title(payload):
+    pk, date, precision = payload
+    return dates.format_partial_date(date, precision), reverse("documents:article", args=[pk])
+
+
+def _speakers():
+    return [(s.name, (s.slug, s.count)) for s in pages.speakers().only("name", "slug")]
+
+
+def _meetings():
+    return [(m.name, (m.slug, m.count)) for m in pages.meetings().only("name", "slug")]
+
+
+SOURCES = (
+    Source("speaker", "发言人", _speakers,
+           lambda payload: (f"{payload[1]} 篇", reverse("documents:speaker", args=[payload[0]]))),
+    Source("meeting", "会议", _meetings,
+           lambda payload: (f"{payload[1]} 篇", reverse("documents:meeting", args=[payload[0]]))),
+    Source("title", "标题", _titles, _present_title),
+)
+
+
+def fold(text):
+    """The form entries and typed text are compared in: compatibility forms folded, case folded, one space."""
+    return " ".join(clean_text(text).casefold().split())
+
+
+class SourceIndex:
+    """One source's entries, folded and joined by newlines into one string (`\\n` + entry marks its start)."""
+
+    def __init__(self, source):
+        self.source = source
+        self.entries = list(source.entries())
+        folded = [fold(text) for text, _ in self.entries]
+        self.text = "\n" + "\n".join(folded) + "\n"
+        self.starts, at = [], 1
+        for entry in folded:
+            self.starts.append(at)
+            at += len(entry) + 1
+
+    def find(self, needle, limit):
+        """Up to `limit` entry numbers: those starting with `needle`, then those containing it, each best first."""
+        found = []
+        for pattern, shift in (("\n" + needle, 1), (needle, 0)):
+            at = self.text.find(pattern)
+            while at != -1 and len(found) < limit:
+                number = bisect_right(self.starts, at + shift) - 1
+                if number not in found:
+                    found.append(number)
+                # On from the end of this entry (its newline): one suggestion per entry.
+                at = self.text.find(pattern, self._end(number))
+        return found
+
+    def _end(self, number):
+        following = number + 1
+        return self.starts[following] - 1 if following < len(self.starts) else len(self.text) - 1
+
+    def suggestion(self, number):
+        text, payload = self.entries[number]
+        hint, url = self.source.present(payload)
+        return Suggestion(text=text, kind=self.source.kind, label=self.source.label, hint=hint, url=url)
+
+
+class SuggestionIndex:
+    """Every source's index, for one generation of the site's data."""
+
+    def __init__(self, sources=SOURCES):
+        self.sources = [SourceIndex(source) for source in sources]
+
+    def suggest(self, typed, limit=MAX_SUGGESTIONS):
+        # Cut before folding: a 2,000-character paste costs no more than the 100 characters a search reads.
+        needle = fold(typed[: MAX_QUERY_CHARS * 2])[:MAX_QUERY_CHARS]
+        if not needle:
+            return []
+        found = [index.find(needle, limit) for index in self.sources]
+        # A share for each kind first (a speaker is not crowded out by forty titles), then the rest in order.
+        taken, room = [[] for _ in found], limit
+        for share in (FIRST_SHARE, limit):
+            for numbers, chosen in zip(found, taken):
+                extra = numbers[len(chosen) : share][:room]
+                chosen += extra
+                room -= len(extra)
+        return [index.suggestion(n) for index, chosen in zip(self.sources, taken) for n in chosen]
+
+
+_current = {"generation": None, "index": None}
+_lock = threading.Lock()
+
+
+def suggest(typed, generation):
+    """Suggestions for `typed`; `generation` names the state of the data (the page cache's `site` token): a new
+    one rebuilds this process's index first."""
+    with _lock:
+        if _current["generation"] != generation or _current["index"] is None:
+            _current["index"], _current["generation"] = SuggestionIndex(), generation
+        index = _current["index"]
+    return index.suggest(typed)
