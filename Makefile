@@ -24,10 +24,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
-# up to date, building it when it is missing.
+# up to date, building it when it is missing. sync_regulations groups versions stored before an upgrade.
 sample: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py import_documents documents/sample_data/ --status published
+	DEBUG=1 $(BIN)/python manage.py sync_regulations
 
 run: sample
 	@echo ""

@@ -8,9 +8,11 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache
+        from . import cache, regulations
         from .search import queue
 
         queue.connect()
         # Every change also retires the cached public pages that showed it (documents/cache.py).
         cache.connect()
+        # Every change also regroups the regulation's versions and re-derives their 时效性 (documents/regulations.py).
+        regulations.connect()

@@ -9,6 +9,8 @@ showed the old state on their next request. Tokens:
                   sitemap, speaker and meeting pages depend on it
     meta          columns, speakers, meetings: their names show on article and column pages (and the navigation)
     column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next)
+    regulation:<id>  a version of that regulation changed (documents.regulations): its versions' pages and
+                  their comparisons list every version
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
 re-render, never serve a stale one.
@@ -25,11 +27,16 @@ from django.core.cache import cache
 from django.db import transaction
 
 SITE, META = "site", "meta"
-QUERY_PARAMS = {"page", "format"}
+# The query parameters a cached page may carry, with the values allowed (None: a page number).
+QUERY_PARAMS = {"page": None, "format": {"json"}, "validity": {"current", "amended", "repealed", "pending"}}
 
 
 def column_token(column_id):
     return f"column:{column_id}"
+
+
+def regulation_token(regulation_id):
+    return f"regulation:{regulation_id}"
 
 
 def _token_key(name):
@@ -96,9 +103,8 @@ def page_key(request):
             return None
         value = values[0]
         # One entry per real page: ?page=01 or ?format=xml would let anyone fill the cache with copies.
-        if (name == "page" and not (value.isdigit() and str(int(value)) == value)) or (
-            name == "format" and value != "json"
-        ):
+        allowed = QUERY_PARAMS[name]
+        if (value not in allowed) if allowed else not (value.isdigit() and str(int(value)) == value):
             return None
         params.append(f"{name}={value}")
     raw = "|".join(
@@ -108,9 +114,17 @@ def page_key(request):
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def depends_on_column(request, column_id):
-    """Called by a view whose page shows one column's articles (not the whole site)."""
+def depends_on_column(request, column_id, *, regulation_id=None):
+    """Called by a view whose page shows one column's articles (not the whole site), and the versions of one
+    regulation when it is a version's page."""
     request.page_cache_depends = [META, column_token(column_id)]
+    if regulation_id is not None:
+        request.page_cache_depends.append(regulation_token(regulation_id))
+
+
+def depends_on_regulation(request, regulation_id):
+    """Called by a view whose page shows only the versions of one regulation (新旧对照)."""
+    request.page_cache_depends = [META, regulation_token(regulation_id)]
 
 
 def _storable(request, response):
