@@ -37,6 +37,7 @@ def article_summary(request, article):
         "column": named(request, article.column),
         "kind": article.kind,
         "pinned": article.pinned,
+        "validity": article.validity or None,
     }
 
 
@@ -71,6 +72,13 @@ def article_detail(request, context):
             {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
             for a in context["attachments"]
         ],
+        "effective_date": article.effective_date and article.effective_date.isoformat(),
+        "versions": [
+            {"url": _url(request, v), "date": v.partial_date.isoformat(), "validity": v.validity or None,
+             "this": v.pk == article.pk}
+            for v in context["versions"]
+        ],
+        "toc": [{"name": entry["name"], "anchor": entry["anchor"]} for entry in context["toc"]],
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
         "updated_at": article.updated_at.isoformat(),

@@ -13,7 +13,7 @@ from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 
-from . import dates
+from . import compare, dates, regulations, structure
 from .models import Article, Column, Meeting, Speaker
 
 PER_PAGE = 20
@@ -22,7 +22,7 @@ HOME_PICTURES = 4
 HOME_PER_COLUMN = 6
 
 # A list row needs only these; body and text can weigh megabytes (laws).
-LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
+LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "validity", "column__name", "column__slug")
 
 
 def public():
@@ -78,7 +78,7 @@ def home():
     latest = (
         Article.objects.filter(id__in=winners)
         .order_by("column_id", "-pinned", F("date").desc(nulls_last=True), "-id")
-        .only("id", "title", "date", "date_precision", "pinned", "column_id")
+        .only("id", "title", "date", "date_precision", "pinned", "validity", "column_id")
     )
     by_column = {
         column_id: list(rows) for column_id, rows in itertools.groupby(latest, key=lambda a: a.column_id)
@@ -94,8 +94,17 @@ def home():
     }
 
 
-def column_articles(column):
-    return as_list(public().filter(column=column).newest_first())
+def column_articles(column, validity=""):
+    """The column's list, or only its documents of one 时效性 (portal_column_validity answers that)."""
+    articles = public().filter(column=column)
+    if validity:
+        articles = articles.filter(validity=validity)
+    return as_list(articles.newest_first())
+
+
+def column_has_validity(column):
+    """Whether the column holds documents with a 时效性 (its page then offers the filter)."""
+    return public().filter(column=column).exclude(validity="").exists()
 
 
 def _neighbours(article):
@@ -141,11 +150,46 @@ def article_context(article):
     return {
         "article": article,
         "column": article.column,
+        # The body with anchors on its headings and 条; further transforms of the body chain onto this one.
+        "body_html": structure.add_anchors(article.body),
+        "toc": structure.toc(article.text),
+        "versions": versions(article),
         "attachments": list(article.attachments.all()),
         "amendments": amendments,
         "previous": previous,
         "next": following,
         "nav_current": article.column.slug,
+    }
+
+
+def versions(article):
+    """The published versions of `article`'s regulation, newest first, `article` among them even as a draft
+    (the staff preview); [] when it has no other version. One query, on the regulation's key."""
+    if article.regulation_id is None:
+        return []
+    rows = list(
+        public().filter(regulation_id=article.regulation_id).exclude(pk=article.pk)
+        .only("id", "title", "date", "date_precision", "amendments", "validity")
+    )
+    return regulations.newest_first(rows + [article]) if rows else []
+
+
+def comparison_context(first, second):
+    """The 新旧对照 of two published versions of one regulation (the older on the left), or None when they are
+    not two versions of one regulation."""
+    if first.pk == second.pk or first.regulation_id is None or first.regulation_id != second.regulation_id:
+        return None
+    new, old = regulations.newest_first([first, second])
+    comparison = compare.compare(old.text, new.text)
+    return {
+        "old": old,
+        "new": new,
+        "comparison": comparison,
+        "rows_html": compare.rows_html(comparison.rows),
+        "jump_html": compare.jump_html(comparison.rows),
+        "versions": versions(new),
+        "column": new.column,
+        "nav_current": new.column.slug,
     }
 
 

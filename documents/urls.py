@@ -35,6 +35,7 @@ urlpatterns = [
     path("columns/<slug:slug>/", views.column, name="column"),
     path("columns/<slug:slug>/feed/", cached_page(feeds.ColumnFeed()), name="column_feed"),
     path("articles/<int:pk>/", views.article, name="article"),
+    path("articles/<int:pk>/compare/<int:other>/", views.comparison, name="comparison"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<str:slug>/", views.speaker, name="speaker"),
     path("speakers/<str:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),

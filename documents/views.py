@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import api, pages
-from .cache import cached_page, depends_on_column
+from .cache import cached_page, depends_on_column, depends_on_regulation
 from .context_processors import site as site_context
-from .models import Column, Meeting, Speaker
+from .models import Article, Column, Meeting, Speaker
 
 # Re-exported for the staff preview (documents.admin): it renders the article template with the same context.
 article_context = pages.article_context
@@ -30,21 +30,37 @@ def home(request):
 def column(request, slug):
     column = get_object_or_404(Column, slug=slug)
     depends_on_column(request, column.pk)
-    page = pages.get_page(pages.column_articles(column), request.GET.get("page"))
+    validity = request.GET.get("validity", "")
+    if validity and validity not in Article.Validity.values:
+        raise Http404("没有这种时效性：可选 current（现行有效）、amended（已被修改）、repealed（已废止）、pending（尚未生效）")
+    page = pages.get_page(pages.column_articles(column, validity), request.GET.get("page"))
     if wants_json(request):
-        return api.respond(api.page_payload(request, page, column=api.named(request, column)))
-    return render(request, "documents/column.html", {"column": column, "page": page, "nav_current": slug})
+        return api.respond(api.page_payload(request, page, column=api.named(request, column), validity=validity or None))
+    context = {"column": column, "page": page, "nav_current": slug, "validity": validity,
+               "validity_choices": Article.Validity.choices if pages.column_has_validity(column) else ()}
+    return render(request, "documents/column.html", context)
 
 
 @require_safe
 @cached_page
 def article(request, pk):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
-    depends_on_column(request, article.column_id)
+    depends_on_column(request, article.column_id, regulation_id=article.regulation_id)
     context = pages.article_context(article)
     if wants_json(request):
         return api.respond(api.article_detail(request, context))
     return render(request, "documents/article_detail.html", context)
+
+
+@require_safe
+@cached_page
+def comparison(request, pk, other):
+    found = {a.pk: a for a in pages.article_queryset().published().filter(pk__in=[pk, other])}
+    context = pages.comparison_context(found[pk], found[other]) if len(found) == 2 else None
+    if context is None:
+        raise Http404("只能对照同一法规的两个不同版本")
+    depends_on_regulation(request, context["new"].regulation_id)
+    return render(request, "documents/comparison.html", context)
 
 
 @require_safe
