@@ -7,7 +7,7 @@ from django.urls import reverse_lazy
 from tinymce.widgets import AdminTinyMCE
 
 from .dates import InvalidDate, parse_partial_date
-from .models import Article, Column, Speaker
+from .models import Article, Column, Regulation, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
@@ -146,3 +146,14 @@ class SpeakerMergeForm(forms.Form):
     def __init__(self, *args, speakers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = speakers
+
+
+class RegulationMergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        Regulation.objects.none(), label="保留的法规", widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "请选择要保留的法规。", "invalid_choice": "请选择所列的法规之一。"},
+    )
+
+    def __init__(self, *args, regulations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = regulations
