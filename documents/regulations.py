@@ -154,7 +154,8 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     )
     if instance.effective_date is None:
         instance.effective_date = provisions.effective_date(instance.text, _published_on(instance))
-    if not instance.regulation_by_hand:
+    # A backup's record names its group (ingest.pipeline sets _regulation_given): restored as it was saved.
+    if not instance.regulation_by_hand and not getattr(instance, "_regulation_given", False):
         instance.regulation = automatic_group(instance)
 
 
