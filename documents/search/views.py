@@ -8,7 +8,7 @@ from django.shortcuts import render
 from .forms import SearchForm
 from .query import SearchResults, clean_text, search
 
-FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
+FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
 
 
 def search_page(request):
