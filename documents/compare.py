@@ -23,7 +23,10 @@ STATUS_LABELS = {SAME: "未改", CHANGED: "修改", ADDED: "新增", DELETED: "�
 SIMILAR = 0.45  # share of character pairs above which two units are one unit changed
 LOOKAHEAD = 8  # units searched ahead for a partner inside a differing stretch
 WHOLE_ABOVE = 600  # characters: a longer rewritten passage is marked whole, not character by character
-_PHRASE = re.compile(r"[^，。；：、！？\n]*[，。；：、！？\n]?")
+# Compared after folding full-width letters, digits and punctuation to their ASCII forms (one character for one,
+# so positions stay): （以下简称） and (以下简称) are the same words, as titles are (documents.titles).
+_FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PHRASE = re.compile(r"[^,。;:、!?\n]*[,。;:、!?\n]?")  # on folded text: ，；：！？ are , ; : ! ?
 
 
 @dataclass
@@ -35,7 +38,7 @@ class Unit:
     @cached_property
     def key(self):
         """What identifies the content: the text without its label, spaces removed."""
-        return "".join(self.text[len(self.label):].split())
+        return "".join(self.text[len(self.label):].translate(_FOLD).split())
 
     @cached_property
     def pairs(self):
@@ -134,20 +137,22 @@ def compare(old_text, new_text):
 # The rows as HTML in one pass: the template engine took 150 ms for the 784 rows of the longest pair in the
 # corpus, this 5 ms (bench/compare.py). Everything inserted is escaped (labels) or built escaped (cells).
 _ROW = ('<div class="diff__row diff__row--{status}{heading}" role="row"{anchor}>'
-        '<div class="diff__cell diff__cell--old" role="cell">{old}</div>'
-        '<div class="diff__cell diff__cell--new" role="cell">{badge}{note}{new}</div></div>\n')
+        '<div class="diff__cell diff__cell--old" role="cell">{old_badge}{old}</div>'
+        '<div class="diff__cell diff__cell--new" role="cell">{new_badge}{note}{new}</div></div>\n')
 
 
 def rows_html(rows):
     out = []
     for row in rows:
-        changed = row.status != SAME
+        # The status opens the row: in its first cell, which on a phone comes first.
+        badge = f'<span class="diff-badge diff-badge--{row.status}">{row.status_label}</span>' if row.anchor else ""
         out.append(_ROW.format(
             status=row.status,
             heading=" diff__row--heading" if row.is_heading else "",
             anchor=f' id="{row.anchor}"' if row.anchor else "",
             old=f'<span class="diff__side">旧</span>{row.old_html}' if row.old else "",
-            badge=f'<span class="diff-badge diff-badge--{row.status}">{row.status_label}</span>' if changed else "",
+            old_badge=badge if row.old else "",
+            new_badge="" if row.old else badge,
             note=f'<span class="diff__note">（原{escape(row.renumbered_from)}）</span>' if row.renumbered_from else "",
             new=f'<span class="diff__side">新</span>{row.new_html}' if row.new else "",
         ))
@@ -212,33 +217,50 @@ def _render(row):
 
 def inline_diff(old, new):
     """(old, new) as HTML with <del> around the characters only in `old` and <ins> around those only in `new`."""
-    old_out, new_out = [], []
-    old_phrases, new_phrases = _PHRASE.findall(old), _PHRASE.findall(new)
-    phrases = SequenceMatcher(None, old_phrases, new_phrases, autojunk=False)
+    old, new = _Side(old), _Side(new)
+    phrases = SequenceMatcher(None, old.phrases(), new.phrases(), autojunk=False)
     for tag, i1, i2, j1, j2 in phrases.get_opcodes():
-        a, b = "".join(old_phrases[i1:i2]), "".join(new_phrases[j1:j2])
+        a, b = old.span(i1, i2), new.span(j1, j2)
         if tag == "equal":
-            old_out.append(_html(a))
-            new_out.append(_html(b))
+            old.emit(*a)
+            new.emit(*b)
         elif i2 - i1 == j2 - j1:  # phrase for phrase: each pair compared on its own (short, fast)
-            for x, y in zip(old_phrases[i1:i2], new_phrases[j1:j2]):
-                _characters(x, y, old_out, new_out)
-        elif len(a) + len(b) <= WHOLE_ABOVE:
-            _characters(a, b, old_out, new_out)
+            for i, j in zip(range(i1, i2), range(j1, j2)):
+                _characters(old, old.span(i, i + 1), new, new.span(j, j + 1))
+        elif (a[1] - a[0]) + (b[1] - b[0]) <= WHOLE_ABOVE:
+            _characters(old, a, new, b)
         else:  # a long passage rewritten: marked whole
-            _characters(a, "", old_out, new_out)
-            _characters("", b, old_out, new_out)
-    return "".join(old_out), "".join(new_out)
+            old.emit(*a, mark="del")
+            new.emit(*b, mark="ins")
+    return "".join(old.out), "".join(new.out)
 
 
-def _characters(a, b, old_out, new_out):
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+class _Side:
+    """One text of a changed pair: the original (shown), its folded twin (compared), the HTML made so far."""
+
+    def __init__(self, text):
+        self.text, self.folded, self.out = text, text.translate(_FOLD), []
+        self.spans = [m.span() for m in _PHRASE.finditer(self.folded) if m.end() > m.start()]
+
+    def phrases(self):
+        return [self.folded[start:end] for start, end in self.spans]
+
+    def span(self, first, last):
+        """(start, end) of the phrases first..last-1."""
+        if first == last:
+            at = self.spans[first][0] if first < len(self.spans) else len(self.text)
+            return at, at
+        return self.spans[first][0], self.spans[last - 1][1]
+
+    def emit(self, start, end, mark=None):
+        if end > start:
+            piece = _html(self.text[start:end])
+            self.out.append(f"<{mark}>{piece}</{mark}>" if mark else piece)
+
+
+def _characters(old, old_span, new, new_span):
+    (a0, a1), (b0, b1) = old_span, new_span
+    matcher = SequenceMatcher(None, old.folded[a0:a1], new.folded[b0:b1], autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            old_out.append(_html(a[i1:i2]))
-            new_out.append(_html(b[j1:j2]))
-            continue
-        if i2 > i1:
-            old_out.append(f"<del>{_html(a[i1:i2])}</del>")
-        if j2 > j1:
-            new_out.append(f"<ins>{_html(b[j1:j2])}</ins>")
+        old.emit(a0 + i1, a0 + i2, None if tag == "equal" else "del")
+        new.emit(b0 + j1, b0 + j2, None if tag == "equal" else "ins")

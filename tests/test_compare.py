@@ -102,3 +102,12 @@ def test_the_longest_numbering():
     result = compare.compare(old, new)
     assert [row.label for row in result.changes] == ["第一千二百五十九条"]
     assert "<ins>新</ins>" in result.changes[0].new_html
+
+
+def test_full_width_and_half_width_forms_are_the_same_text():
+    old = text("第一条 道路旅客运输经营（以下简称客运经营）；货运经营：甲。", "第二条 乙。")
+    new = text("第一条 道路旅客运输经营(以下简称客运经营);货运经营:甲。", "第二条 丙。")
+    result = compare.compare(old, new)
+    assert [row.status for row in result.rows] == [SAME, CHANGED]
+    row = compare.compare(text("第一条 （甲）乙。"), text("第一条 (甲)丙。")).rows[0]
+    assert row.old_html == "第一条 （甲）<del>乙</del>。" and row.new_html == "第一条 (甲)<ins>丙</ins>。"

@@ -110,3 +110,15 @@ def test_editors_see_groups_but_cannot_merge(client):
     client.post(url, {"action": "merge", "_selected_action": [a.regulation_id, b.regulation_id], "confirm": "yes",
                       "keep": b.regulation_id})
     assert Regulation.objects.count() == 2
+
+
+def test_the_preview_of_a_draft_version_lists_it_among_the_published_ones(client):
+    published = law(date=(2015, 6, 18))
+    draft = make_article("上海市殡葬管理条例", column_slug="documents", date=(2024, 8, 22), issuer="上海",
+                         kind=Article.Kind.REGULATION, status=Article.Status.DRAFT, body="第一条 甲。")
+    client.force_login(staff_user("editor", "编辑"))
+    page = client.get(reverse("admin:documents_article_preview", args=[draft.pk])).content.decode()
+    listed = page[page.index('<ol class="versions__list">'):]
+    assert listed.index("2024年8月22日") < listed.index("2015年6月18日") and "（本页）" in listed
+    published.refresh_from_db()
+    assert published.validity == V.CURRENT  # until the draft is published
