@@ -123,3 +123,20 @@ def test_anchors_in_edited_html_keep_its_markup():
     assert '<p id="第一条" class="clause"><strong>第一条</strong> 为了<em>规范</em>。</p>' in out
     assert '<h2 id="第二章" class="law-heading">第二章 附则</h2>' in out
     assert '<strong class="clause-label">第二条</strong> &lt;施行&gt;。' in out
+
+
+@pytest.mark.parametrize("body", [
+    LAW,
+    text("第九条 甲。", "乙。", "第十条 丙。", "第十条 丁。", "第十三条 戊。", "第十条 己。"),
+    text("各位代表：", "一、回顾", "过去一年。", "二、任务", "（一）消费。"),
+    text("第一编 总则", "第一章 规定", "第一条 甲。", "第二编 物权", "第一章 通则", "说明。", "第二条 乙。"),
+])
+def test_the_clause_of_every_offset_agrees_with_the_outline(body):
+    paragraphs = structure.paragraphs_of(body)
+    marks = structure.outline(paragraphs)
+    position = 0
+    for index, paragraph in enumerate(paragraphs):
+        holder = next((m.anchor for m in reversed(marks) if m.index <= index), None)
+        for offset in (position, position + len(paragraph) - 1):
+            assert structure.anchor_at(body, offset) == holder, (index, offset)
+        position += len(paragraph) + 2
