@@ -58,6 +58,7 @@ bench: sample
 	$(BIN)/python bench/import_bench.py $(CORPUS)
 	$(BIN)/python bench/search.py $(CORPUS)
 	$(BIN)/python bench/pages.py $(CORPUS)
+	$(BIN)/python bench/compare.py $(CORPUS)
 	$(BIN)/python bench/load.py $(CORPUS)
 
 clean:

@@ -164,7 +164,7 @@ def article_context(article):
 
 def versions(article):
     """The published versions of `article`'s regulation, newest first, `article` among them even as a draft
-    (the staff preview); [] when it has no other version. One query, on the regulation's key."""
+    (the staff preview); [] when it has no other version. One query, answered by the portal_versions index."""
     if article.regulation_id is None:
         return []
     rows = list(
