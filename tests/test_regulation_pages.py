@@ -175,3 +175,17 @@ def test_hostile_input_in_versions_and_comparisons(client):
         new.save()
         for url in (f"/articles/{old.pk}/", f"/articles/{new.pk}/", f"/articles/{old.pk}/compare/{new.pk}/"):
             assert_safe_html(client.get(url), (url, payload))
+
+
+def test_bad_bodies_still_make_pages(client):
+    """Numbering that repeats and skips, a 施行日期 that is no date, a version without any 条: pages, not errors."""
+    broken = law((2020, 1, 1), "\n\n".join([
+        "第九条 甲。", "第十条 乙。", "第十条 丙。", "第十三条 本条例自2025年2月30日起施行。",
+    ]))
+    plain = law((2021, 1, 1), "本条例的全文另行公布。\n\n第十条这几个字不在段首之外没有条。")
+    page = client.get(f"/articles/{broken.pk}/").content.decode()
+    assert 'id="第十条"' in page and 'id="第十条-2"' in page and "施行日期" not in page_text(client.get(
+        f"/articles/{broken.pk}/"))
+    assert broken.effective_date is None
+    response = client.get(f"/articles/{broken.pk}/compare/{plain.pk}/")
+    assert response.status_code == 200 and "改 0 条，增 2 条，删 4 条" in page_text(response)
