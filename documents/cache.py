@@ -8,9 +8,9 @@ showed the old state on their next request. Tokens:
     site          any change of an article, attachment, column, speaker or meeting: home, lists, archive, feeds,
                   sitemap, speaker and meeting pages depend on it
     meta          columns, speakers, meetings: their names show on article and column pages (and the navigation)
-    column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next)
-    regulation:<id>  a version of that regulation changed (documents.regulations): its versions' pages and
-                  their comparisons list every version
+    column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next);
+                  also when another version of one of its regulations changed (documents.regulations), since a
+                  version's page and a 新旧对照 list every version
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
 re-render, never serve a stale one.
@@ -33,10 +33,6 @@ QUERY_PARAMS = {"page": None, "format": {"json"}, "validity": {"current", "amend
 
 def column_token(column_id):
     return f"column:{column_id}"
-
-
-def regulation_token(regulation_id):
-    return f"regulation:{regulation_id}"
 
 
 def _token_key(name):
@@ -114,17 +110,9 @@ def page_key(request):
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def depends_on_column(request, column_id, *, regulation_id=None):
-    """Called by a view whose page shows one column's articles (not the whole site), and the versions of one
-    regulation when it is a version's page."""
-    request.page_cache_depends = [META, column_token(column_id)]
-    if regulation_id is not None:
-        request.page_cache_depends.append(regulation_token(regulation_id))
-
-
-def depends_on_regulation(request, regulation_id):
-    """Called by a view whose page shows only the versions of one regulation (新旧对照)."""
-    request.page_cache_depends = [META, regulation_token(regulation_id)]
+def depends_on_column(request, *column_ids):
+    """Called by a view whose page shows the articles of one column, or two (新旧对照), not the whole site."""
+    request.page_cache_depends = [META, *map(column_token, column_ids)]
 
 
 def _storable(request, response):

@@ -50,7 +50,7 @@ def sort_date(article):
 
 
 def age_key(article):
-    """Ascending: oldest first, undated-and-unplaceable before all."""
+    """Ascending: oldest first, undated-and-unplaceable before all (an unsaved one: the latest record)."""
     placed = sort_date(article)
     history = len(article.amendments) if isinstance(article.amendments, list) else 0
     return placed is not None, placed or datetime.date.min, history, article.pk or math.inf
@@ -65,22 +65,22 @@ def is_visible(article):
 
 
 def derive(versions, repeal_dates=(), today=None):
-    """{pk: validity} of `versions` (one regulation's, all counted). `repeal_dates`: dates of the documents
-    outside the group that repeal it."""
+    """{id(version): validity} of `versions` (one regulation's, all counted; an unsaved one too).
+    `repeal_dates`: dates of the documents outside the group that repeal it."""
     today = today or timezone.localdate()
-    pending = {v.pk for v in versions if v.effective_date is not None and v.effective_date > today}
-    current = next((v for v in newest_first(versions) if v.pk not in pending), None)
+    pending = {id(v) for v in versions if v.effective_date is not None and v.effective_date > today}
+    current = next((v for v in newest_first(versions) if id(v) not in pending), None)
     statuses = {}
     for version in versions:
         if version.validity_override:
-            statuses[version.pk] = version.validity_override
-        elif version.pk in pending:
-            statuses[version.pk] = Validity.PENDING
+            statuses[id(version)] = version.validity_override
+        elif id(version) in pending:
+            statuses[id(version)] = Validity.PENDING
         elif version is current:
             repealed = _repealed(current, versions, repeal_dates)
-            statuses[version.pk] = Validity.REPEALED if repealed else Validity.CURRENT
+            statuses[id(version)] = Validity.REPEALED if repealed else Validity.CURRENT
         else:
-            statuses[version.pk] = Validity.AMENDED
+            statuses[id(version)] = Validity.AMENDED
     return statuses
 
 
@@ -95,13 +95,13 @@ def _repealed(current, versions, repeal_dates):
 
 
 def statuses_of(members, repeal_dates=(), today=None):
-    """{pk: validity} of every member of a group: the visible versions among themselves, each other member as
-    if it were published beside them."""
+    """{id(member): validity} of every member of a group: the visible versions among themselves, each other
+    member as if it were published beside them."""
     visible = [m for m in members if is_visible(m)]
     statuses = derive(visible, repeal_dates, today)
     for member in members:
-        if member.pk not in statuses:
-            statuses[member.pk] = derive(visible + [member], repeal_dates, today)[member.pk]
+        if id(member) not in statuses:
+            statuses[id(member)] = derive(visible + [member], repeal_dates, today)[id(member)]
     return statuses
 
 
@@ -136,7 +136,9 @@ def automatic_group(article):
         group.title, group.title_key, group.issuer = article.title, key, article.issuer
         group.save()
         return group
-    return Regulation.objects.create(title=article.title, title_key=key, issuer=article.issuer)
+    group = Regulation.objects.create(title=article.title, title_key=key, issuer=article.issuer)
+    group._new = True
+    return group
 
 
 def _published_on(article):
@@ -147,6 +149,7 @@ def _published_on(article):
 
 
 def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Group the document and give it its status before it is written (one write, its history row true)."""
     if raw or update_fields is not None:
         return
     instance._regulation_before = (
@@ -157,19 +160,33 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     # A backup's record names its group (ingest.pipeline sets _regulation_given): restored as it was saved.
     if not instance.regulation_by_hand and not getattr(instance, "_regulation_given", False):
         instance.regulation = automatic_group(instance)
+    group, siblings, repeals = instance.regulation, [], []
+    if group is not None:
+        if not getattr(group, "_new", False):  # a group made for it has no other version
+            siblings = list(Article.objects.filter(regulation=group).exclude(pk=instance.pk).only(*FIELDS))
+        _rename(group, siblings + [instance])
+        repeals = repeal_dates(group)
+    instance.validity = _own_status(instance, siblings, repeals)
+    instance._regulation_siblings = siblings, repeals
 
 
 def after_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
+    """The other versions' statuses, the group it left, the regulations it repeals."""
     if raw or update_fields is not None:
         return
-    repeal_targets = _record_repeals(instance, created)
-    groups = {instance.regulation_id, getattr(instance, "_regulation_before", None)} | repeal_targets
-    for group_id in groups - {None}:
+    siblings, repeals = getattr(instance, "_regulation_siblings", ([], []))
+    if siblings:
+        statuses = statuses_of(siblings + [instance], repeals)
+        _retire(_store(siblings, statuses), {s.column_id for s in siblings})
+    others = {instance._regulation_before} | _record_repeals(instance, created)
+    for group_id in others - {None, instance.regulation_id}:
         refresh(group_id)
-    if instance.regulation_id is None:
-        _refresh_alone(instance)
-    else:
-        instance.validity = Article.objects.filter(pk=instance.pk).values_list("validity", flat=True).first()
+
+
+def _own_status(article, siblings, repeals, today=None):
+    if article.regulation_id is None and article.kind != Article.Kind.REGULATION and not article.validity_override:
+        return ""  # no 时效性 for a document that is not a regulation's version
+    return statuses_of(siblings + [article], repeals, today)[id(article)]
 
 
 def before_delete(sender, instance, **kwargs):
@@ -204,18 +221,18 @@ def _groups_named(keys):
 def repeal_dates(group):
     """Dates of the published documents outside `group` that repeal it (an undated one cannot be placed)."""
     keys = [group.title_key, *prefix_variants(group.title_key)]
-    rows = (
-        Repeal.objects.filter(title_key__in=keys, article__status=Article.Status.PUBLISHED,
-                              article__deleted_at__isnull=True)
-        .exclude(article__regulation=group)
-        .values_list("article__date", "article__date_precision")
-    )
-    return [date for date, precision in rows if date is not None and precision != dates.UNKNOWN]
+    # Nearly always none: one look at the title_key index, the documents only when there are some.
+    repealers = list(Repeal.objects.filter(title_key__in=keys).values_list("article_id", flat=True))
+    if not repealers:
+        return []
+    rows = Article.objects.published().filter(pk__in=repealers).exclude(regulation=group)
+    return [date for date, precision in rows.values_list("date", "date_precision")
+            if date is not None and precision != dates.UNKNOWN]
 
 
 def refresh(group_id, today=None):
-    """Re-derive the statuses of one group's versions, store the changed ones, name and retire what showed them.
-    A group left without versions is deleted."""
+    """Re-derive the statuses of one group's versions, store the changed ones, retire the pages that list the
+    versions. A group left without versions is deleted."""
     group = Regulation.objects.filter(pk=group_id).first()
     if group is None:
         return
@@ -225,8 +242,7 @@ def refresh(group_id, today=None):
         return
     _rename(group, members)
     statuses = statuses_of(members, repeal_dates(group), today)
-    changed = _store(members, statuses)
-    _retire(changed, [cache.regulation_token(group.pk)])
+    _retire(_store(members, statuses), {m.column_id for m in members})
 
 
 def _rename(group, members):
@@ -241,27 +257,27 @@ def _rename(group, members):
 
 def _refresh_alone(article, today=None):
     """A document in no group: a 法规 is its own only version; anything else has no 时效性."""
-    if article.kind == Article.Kind.REGULATION or article.validity_override:
-        status = statuses_of([article], today=today)[article.pk]
-    else:
-        status = ""
-    _retire(_store([article], {article.pk: status}), [])
+    changed = _store([article], {id(article): _own_status(article, [], [], today)})
+    _retire(changed, {article.column_id for article in changed})
 
 
 def _store(members, statuses):
-    changed = [m for m in members if m.validity != statuses[m.pk]]
+    """Write the statuses that changed; return those members."""
+    changed = [m for m in members if m.validity != statuses[id(m)]]
     for member in changed:
-        member.validity = statuses[member.pk]
+        member.validity = statuses[id(member)]
         Article.objects.filter(pk=member.pk).update(validity=member.validity)
     return changed
 
 
-def _retire(changed, tokens):
-    """The search index entries and cached pages of the versions whose status changed, and `tokens`."""
+def _retire(changed, columns):
+    """Queue the index entries of the versions whose status changed; retire the cached pages of `columns`
+    (every page that lists the versions: a version's page, a 新旧对照, a column with its statuses)."""
     from .search import queue
 
     queue.enqueue([m.pk for m in changed])
-    cache.invalidate([cache.SITE, *tokens, *{cache.column_token(m.column_id) for m in changed}])
+    if columns:
+        cache.invalidate([cache.SITE, *map(cache.column_token, columns)])
 
 
 def connect():

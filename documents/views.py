@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from . import api, pages
-from .cache import cached_page, depends_on_column, depends_on_regulation
+from .cache import cached_page, depends_on_column
 from .context_processors import site as site_context
 from .models import Article, Column, Meeting, Speaker
 
@@ -45,7 +45,7 @@ def column(request, slug):
 @cached_page
 def article(request, pk):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
-    depends_on_column(request, article.column_id, regulation_id=article.regulation_id)
+    depends_on_column(request, article.column_id)
     context = pages.article_context(article)
     if wants_json(request):
         return api.respond(api.article_detail(request, context))
@@ -59,7 +59,7 @@ def comparison(request, pk, other):
     context = pages.comparison_context(found[pk], found[other]) if len(found) == 2 else None
     if context is None:
         raise Http404("只能对照同一法规的两个不同版本")
-    depends_on_regulation(request, context["new"].regulation_id)
+    depends_on_column(request, context["new"].column_id, context["old"].column_id)
     return render(request, "documents/comparison.html", context)
 
 
