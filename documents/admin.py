@@ -129,6 +129,15 @@ class RegulationAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # a group is made by its documents (or by 分离 on a document)
 
+    def has_delete_permission(self, request, obj=None):
+        # A group is emptied by merging (which needs this permission), never deleted under its versions.
+        return obj is None and super().has_delete_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
     @admin.display(description="版本数", ordering="version_count")
     def version_count(self, obj):
         return obj.version_count

@@ -99,6 +99,9 @@ def test_reviewers_merge_groups_after_choosing_the_one_kept(client):
     assert a.regulation_id == b.regulation_id and a.validity == V.AMENDED
     detail = client.get(reverse("admin:documents_regulation_change", args=[b.regulation_id])).content.decode()
     assert "上海市殡葬管理办法" in detail and "已被修改" in detail
+    # Never deleted under its versions: only merged.
+    assert client.get(reverse("admin:documents_regulation_delete", args=[b.regulation_id])).status_code == 403
+    assert "delete_selected" not in client.get(url).content.decode()
 
 
 def test_editors_see_groups_but_cannot_merge(client):
