@@ -157,6 +157,8 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     )
     if instance.effective_date is None:
         instance.effective_date = provisions.effective_date(instance.text, _published_on(instance))
+    if instance.regulation_id is not None and not _group_exists(instance):
+        instance.regulation, instance.regulation_by_hand = None, False  # an old version restored: its group merged away
     # A backup's record names its group (ingest.pipeline sets _regulation_given): restored as it was saved.
     if not instance.regulation_by_hand and not getattr(instance, "_regulation_given", False):
         instance.regulation = automatic_group(instance)
@@ -181,6 +183,11 @@ def after_save(sender, instance, created=False, raw=False, update_fields=None, *
     others = {instance._regulation_before} | _record_repeals(instance, created)
     for group_id in others - {None, instance.regulation_id}:
         refresh(group_id)
+
+
+def _group_exists(article):
+    article.regulation = Regulation.objects.filter(pk=article.regulation_id).first()
+    return article.regulation is not None
 
 
 def _own_status(article, siblings, repeals, today=None):

@@ -221,3 +221,16 @@ def test_sync_all_groups_what_was_stored_before():
     assert fresh(a).regulation_id == fresh(b).regulation_id
     assert statuses(b, a) == [V.CURRENT, V.AMENDED]
     assert regulations.sync_all() == {"grouped": 0, "changed": 0}
+
+
+def test_restoring_an_old_version_whose_group_was_merged_away():
+    a, b = law("甲条例", date=(2010, 1, 1)), law("乙条例", date=(2020, 1, 1))
+    regulations.attach(fresh(b), fresh(a).regulation)
+    old_record = fresh(b).history.first()  # grouped by hand into a's group
+    regulations.detach(fresh(a))
+    regulations.merge(fresh(a).regulation, [fresh(b).regulation])
+    assert not Regulation.objects.filter(pk=old_record.regulation_id).exists()
+    old_record.instance.save()  # what the admin's 恢复 does
+    restored = fresh(b)
+    assert restored.regulation_id is not None and not restored.regulation_by_hand
+    assert restored.validity == V.CURRENT
