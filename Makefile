@@ -24,10 +24,11 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
-# up to date, building it when it is missing.
+# up to date, building it when it is missing. sync_regulations groups versions stored before an upgrade.
 sample: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py import_documents documents/sample_data/ --status published
+	DEBUG=1 $(BIN)/python manage.py sync_regulations
 
 run: sample
 	@echo ""
@@ -58,6 +59,7 @@ bench: sample
 	$(BIN)/python bench/import_bench.py $(CORPUS)
 	$(BIN)/python bench/search.py $(CORPUS)
 	$(BIN)/python bench/pages.py $(CORPUS)
+	$(BIN)/python bench/compare.py $(CORPUS)
 	$(BIN)/python bench/load.py $(CORPUS)
 
 # The scale benchmark: 1 x, 3 x and 10 x the corpus, each in its own temporary folder (the 10 x size needs about

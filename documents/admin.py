@@ -13,10 +13,10 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import images, uploads, workflow
+from . import images, regulations, uploads, workflow
 from .admin_review import PendingRevisionFilter, ReviewMixin
-from .forms import ArticleAdminForm, AttachmentForm, SpeakerMergeForm, UploadForm
-from .models import Article, Attachment, Column, Meeting, RecycledArticle, Speaker
+from .forms import ArticleAdminForm, AttachmentForm, RegulationMergeForm, SpeakerMergeForm, UploadForm
+from .models import Article, Attachment, Column, Meeting, RecycledArticle, Regulation, Speaker
 
 # What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
 # blob: images while editing. Scripts still come from the site only.
@@ -83,6 +83,91 @@ class MeetingAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
 
 
+class VersionInline(admin.TabularInline):
+    """A regulation's versions, read-only here: each is edited (and attached or detached) on its own page."""
+
+    model = Article
+    fields = ["title_link", "date_display", "validity", "status", "regulation_by_hand"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    verbose_name = verbose_name_plural = "版本"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).live().only(
+            "id", "title", "date", "date_precision", "validity", "status", "regulation_by_hand", "regulation"
+        )
+
+    @admin.display(description="标题")
+    def title_link(self, obj):
+        return format_html('<a href="{}">{}</a>', reverse("admin:documents_article_change", args=[obj.pk]), obj.title)
+
+    @admin.display(description="日期")
+    def date_display(self, obj):
+        return obj.date_display
+
+
+@admin.register(Regulation)
+class RegulationAdmin(admin.ModelAdmin):
+    """Version groups: read, renamed by their newest version, merged by reviewers (合并所选法规)."""
+
+    list_display = ["title", "issuer", "version_count"]
+    search_fields = ["title", "issuer"]
+    readonly_fields = ["title", "issuer"]
+    fields = ["title", "issuer"]
+    inlines = [VersionInline]
+    actions = ["merge"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(version_count=Count("versions"))
+
+    def has_add_permission(self, request):
+        return False  # a group is made by its documents (or by 分离 on a document)
+
+    def has_delete_permission(self, request, obj=None):
+        # A group is emptied by merging (which needs this permission), never deleted under its versions.
+        return obj is None and super().has_delete_permission(request)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    @admin.display(description="版本数", ordering="version_count")
+    def version_count(self, obj):
+        return obj.version_count
+
+    def has_merge_permission(self, request):
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="合并所选法规（同一法规的多个版本组）", permissions=["merge"])
+    def merge(self, request, queryset):
+        chosen = list(self.get_queryset(request).filter(pk__in=queryset.values("pk")))
+        if len(chosen) < 2:
+            self.message_user(request, "请至少选择两个法规再合并。", messages.WARNING)
+            return None
+        form = RegulationMergeForm(
+            request.POST if "confirm" in request.POST else None,
+            regulations=self.get_queryset(request).filter(pk__in=[g.pk for g in chosen]),
+        )
+        if form.is_valid():
+            keep = form.cleaned_data["keep"]
+            moved = regulations.merge(keep, [g for g in chosen if g.pk != keep.pk], request.user)
+            self.message_user(request, f"已合并到“{keep}”，移入 {moved} 个版本。", messages.SUCCESS)
+            return None
+        return TemplateResponse(request, "admin/documents/regulation/merge.html", {
+            **self.admin_site.each_context(request),
+            "title": "合并法规",
+            "opts": self.model._meta,
+            "form": form,
+            "regulations": chosen,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        })
+
+
 class AttachmentInline(admin.TabularInline):
     model = Attachment
     form = AttachmentForm
@@ -116,22 +201,26 @@ class AttachmentInline(admin.TabularInline):
 class ArticleAdmin(ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     list_display = [
-        "title", "column", "kind", "speaker", "date_display", "status", "pending_review", "pinned", "updated_at",
+        "title", "column", "kind", "speaker", "date_display", "validity", "status", "pending_review", "pinned",
+        "updated_at",
     ]
     list_filter = [
-        "status", PendingRevisionFilter, "column", "kind", "pinned", ("speaker", admin.RelatedOnlyFieldListFilter),
+        "status", PendingRevisionFilter, "column", "kind", "validity", "pinned",
+        ("speaker", admin.RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["column", "speaker"]
     search_fields = ["title", "doc_number"]
     date_hierarchy = "date"
-    autocomplete_fields = ["speaker", "meeting"]
+    autocomplete_fields = ["speaker", "meeting", "regulation"]
     inlines = [AttachmentInline]
-    actions = ["publish", "unpublish", "recycle"]
+    actions = ["publish", "unpublish", "recycle", "detach"]
     fieldsets = [
         (None, {"fields": ["title", "subtitle", "column", "kind", "status", "pinned", "revision_seen"]}),
         ("发言人与会议", {"fields": ["speaker", "speaker_title", "meeting"]}),
         ("日期", {"fields": ["date", "date_precision"]}),
         ("公文信息", {"fields": ["doc_number", "issuer"], "classes": ["collapse"]}),
+        ("版本与时效性", {"fields": ["regulation", "regulation_by_hand", "validity", "validity_override",
+                                    "effective_date"]}),
         ("正文", {"fields": ["body", "cover_image", "cover_alt", "source", "amendments"]}),
     ]
 
@@ -155,13 +244,33 @@ class ArticleAdmin(ReviewMixin, SimpleHistoryAdmin):
         ] + super().get_urls()
 
     def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
+        fields = list(super().get_readonly_fields(request, obj)) + ["validity"]
         if not workflow.can_publish(request.user):
             fields.append("status")
         return fields
 
     def has_publish_permission(self, request):
         return workflow.can_publish(request.user)
+
+    def change_reason(self, obj, form):
+        reasons = [super().change_reason(obj, form)]
+        if "validity_override" in form.changed_data:
+            reasons.append(f"时效性设为：{obj.get_validity_override_display() or '自动判断'}")
+        return "；".join(reason for reason in reasons if reason)
+
+    def save_model(self, request, obj, form, change):
+        if "regulation" in form.changed_data:
+            obj.regulation_by_hand = True  # chosen by staff: the title rule leaves it there
+        super().save_model(request, obj, form, change)
+
+    # What the public sees of a regulation's versions is the reviewers' decision, as its text is.
+    @admin.action(description="从所属法规中分离（单独成为一个法规）", permissions=["publish"])
+    def detach(self, request, queryset):
+        count = 0
+        for article in queryset.filter(regulation__isnull=False):
+            regulations.detach(article, request.user)
+            count += 1
+        self.message_user(request, f"已分离 {count} 篇文章，每篇单独成为一个法规（手动归组）。", messages.SUCCESS)
 
     # Deleting moves to the recycle bin (RecycledArticleAdmin), from which a reviewer may restore or purge.
     def delete_model(self, request, obj):

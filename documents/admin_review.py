@@ -58,12 +58,17 @@ class ReviewMixin:
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and self.edit_goes_to_review(request, obj):
-            fields.append("cover_image")  # files of a published article are the reviewers' (see the notice)
+            # Files of a published article are the reviewers' (see the notice), and so is its version group.
+            fields += ["cover_image", "regulation", "regulation_by_hand"]
         return fields
 
-    def save_model(self, request, obj, form, change):
+    def change_reason(self, obj, form):
+        """Why this save happened, for the history (restoring an old version, say); subclasses add theirs."""
         restored = getattr(obj, SIMPLE_HISTORY_REVERSE_ATTR_NAME, None)
-        reason = f"恢复到 {format_moment(restored.history_date)} 的版本" if restored else ""
+        return f"恢复到 {format_moment(restored.history_date)} 的版本" if restored else ""
+
+    def save_model(self, request, obj, form, change):
+        reason = self.change_reason(obj, form)
         obj.edit_goes_to_review = change and workflow.edits_go_to_review(obj, request.user)
         obj.submitted_revision = workflow.save_edit(obj, request.user, reason)
 

@@ -47,6 +47,7 @@ def article_summary(request, article):
         "column": named(request, article.column),
         "kind": article.kind,
         "pinned": article.pinned,
+        "validity": article.validity or None,
     }
 
 
@@ -102,7 +103,7 @@ def article_detail(request, context):
         "meeting": named(request, article.meeting),
         "doc_number": article.doc_number,
         "issuer": article.issuer,
-        "body_html": str(context["body"]),
+        "body_html": str(context["body_html"]),
         "text": article.text,
         "source": article.source,
         "amendments": article.amendments,
@@ -114,6 +115,13 @@ def article_detail(request, context):
         "cited_by": [dated_link(request, a) for a in context["cited_by"]],
         "cited_by_count": context["cited_by_count"],
         "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
+        "effective_date": article.effective_date and article.effective_date.isoformat(),
+        "versions": [
+            {"url": _url(request, v), "date": v.partial_date.isoformat(), "validity": v.validity or None,
+             "this": v.pk == article.pk}
+            for v in context["versions"]
+        ],
+        "toc": [{"name": entry["name"], "anchor": entry["anchor"]} for entry in context["toc"]],
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
         "updated_at": article.updated_at.isoformat(),

@@ -8,7 +8,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache, citation_index
+        from . import cache, citation_index, regulations
         from .search import queue
 
         queue.connect()
@@ -16,3 +16,5 @@ class DocumentsConfig(AppConfig):
         cache.connect()
         # And brings the stored 《》 citations up to date (documents/citation_index.py).
         citation_index.connect()
+        # Every change also regroups the regulation's versions and re-derives their 时效性 (documents/regulations.py).
+        regulations.connect()

@@ -9,7 +9,9 @@ showed the old state on their next request. Tokens:
                   sitemap, speaker and meeting pages depend on it (and each process's index of the search box's
                   suggestions, documents/suggestions.py, though not a page)
     meta          columns, speakers, meetings: their names show on article and column pages (and the navigation)
-    column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next)
+    column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next);
+                  also when another version of one of its regulations changed (documents.regulations), since a
+                  version's page and a 新旧对照 list every version
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
 re-render, never serve a stale one.
@@ -26,7 +28,8 @@ from django.core.cache import cache
 from django.db import transaction
 
 SITE, META = "site", "meta"
-QUERY_PARAMS = {"page", "format"}
+# The query parameters a cached page may carry, with the values allowed (None: a page number).
+QUERY_PARAMS = {"page": None, "format": {"json"}, "validity": {"current", "amended", "repealed", "pending"}}
 
 
 def column_token(column_id):
@@ -97,18 +100,17 @@ def page_key(request):
             return None
         value = values[0]
         # One entry per real page: ?page=01 or ?format=xml would let anyone fill the cache with copies.
-        if (name == "page" and not (value.isdigit() and str(int(value)) == value)) or (
-            name == "format" and value != "json"
-        ):
+        allowed = QUERY_PARAMS[name]
+        if (value not in allowed) if allowed else not (value.isdigit() and str(int(value)) == value):
             return None
         params.append(f"{name}={value}")
     raw = "|".join([request.scheme, request.get_host(), request.path, "&".join(sorted(params))])
     return "page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def depends_on_column(request, column_id):
-    """Called by a view whose page shows one column's articles (not the whole site)."""
-    request.page_cache_depends = [META, column_token(column_id)]
+def depends_on_column(request, *column_ids):
+    """Called by a view whose page shows the articles of one column, or two (新旧对照), not the whole site."""
+    request.page_cache_depends = [META, *map(column_token, column_ids)]
 
 
 def _storable(request, response):

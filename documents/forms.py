@@ -9,7 +9,7 @@ from tinymce.widgets import AdminTinyMCE
 
 from .dates import InvalidDate, format_moment, parse_partial_date
 from .ingest.attachment_text import read_file
-from .models import Article, ArticleRevision, Attachment, Column, Speaker
+from .models import Article, ArticleRevision, Attachment, Column, Regulation, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
@@ -232,3 +232,14 @@ class SpeakerMergeForm(forms.Form):
     def __init__(self, *args, speakers, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["keep"].queryset = speakers
+
+
+class RegulationMergeForm(forms.Form):
+    keep = forms.ModelChoiceField(
+        Regulation.objects.none(), label="保留的法规", widget=forms.RadioSelect, empty_label=None,
+        error_messages={"required": "请选择要保留的法规。", "invalid_choice": "请选择所列的法规之一。"},
+    )
+
+    def __init__(self, *args, regulations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["keep"].queryset = regulations

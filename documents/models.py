@@ -1,4 +1,5 @@
 import datetime
+import uuid
 
 from django.conf import settings
 from django.db import models, transaction
@@ -97,6 +98,30 @@ class ArticleQuerySet(models.QuerySet):
         return self.order_by("-pinned", models.F("date").desc(nulls_last=True), "-id")
 
 
+class Regulation(models.Model):
+    """A regulation across its versions: the Articles that are texts of one law at different dates (its 版本).
+
+    Grouped automatically by title (documents.regulations) or by staff in the admin."""
+
+    title = models.CharField("名称", max_length=300)
+    title_key = models.CharField("匹配用名称", max_length=300, db_index=True, editable=False)
+    issuer = models.CharField("发文机关", max_length=200, blank=True)
+    # Names the group across databases: exported, so that a backup restores the same groups.
+    key = models.CharField("标识", max_length=32, unique=True, editable=False)
+
+    class Meta:
+        ordering = ["title", "id"]
+        verbose_name = verbose_name_plural = "法规（版本组）"
+
+    def __str__(self):
+        return f"{self.title}（{self.issuer}）" if self.issuer else self.title
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = uuid.uuid4().hex
+        super().save(*args, **kwargs)
+
+
 class Article(models.Model):
     class Kind(models.TextChoices):
         SPEECH = "speech", "讲话"
@@ -111,6 +136,14 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "草稿"
         PUBLISHED = "published", "已发布"
+
+    class Validity(models.TextChoices):
+        """时效性 of a regulation's version (documents.regulations derives it)."""
+
+        CURRENT = "current", "现行有效"
+        AMENDED = "amended", "已被修改"
+        REPEALED = "repealed", "已废止"
+        PENDING = "pending", "尚未生效"
 
     title = models.CharField("标题", max_length=300)
     # The title reduced by documents.titles: what 《》 citations of this document are matched against.
@@ -140,12 +173,31 @@ class Article(models.Model):
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.DRAFT)
     pinned = models.BooleanField("置顶", default=False)
     import_key = models.CharField("导入标识", max_length=64, unique=True, null=True, blank=True, editable=False)
+    regulation = models.ForeignKey(
+        Regulation, models.SET_NULL, null=True, blank=True, verbose_name="所属法规", related_name="versions",
+        help_text="同一法规的各个版本。法规类文章按标题自动归组；在这里选择即改为手动归组。",
+    )
+    regulation_by_hand = models.BooleanField(
+        "手动归组", default=False, help_text="勾选时不再按标题自动归组；取消勾选则恢复自动归组。"
+    )
+    effective_date = models.DateField(
+        "施行日期", null=True, blank=True, help_text="留空则从正文读取（如“本条例自2025年1月1日起施行”）。"
+    )
+    # Derived (documents.regulations), or validity_override when staff set one; "" for documents that are not
+    # regulations.
+    validity = models.CharField("时效性", max_length=10, choices=Validity.choices, blank=True, editable=False)
+    validity_override = models.CharField(
+        "时效性（人工设定）", max_length=10, choices=Validity.choices, blank=True,
+        help_text="留空则自动判断：最新版本为现行有效，旧版本为已被修改，被废止的为已废止，施行日期未到的为尚未生效。",
+    )
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     updated_at = models.DateTimeField("更新时间", auto_now=True)
     published_at = models.DateTimeField("发布时间", null=True, blank=True, editable=False)
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["text", "import_key", "title_key"], verbose_name="历史版本")
+    history = HistoricalRecords(
+        excluded_fields=["text", "import_key", "title_key", "validity"], verbose_name="历史版本"
+    )
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
@@ -168,6 +220,11 @@ class Article(models.Model):
             models.Index(fields=["status", "deleted_at", "published_at"], name="portal_published"),
             # Resolving a citation reads only these (documents.citation_index).
             models.Index(fields=["title_key", "status", "deleted_at", "date", "issuer"], name="article_title_key"),
+            models.Index(fields=["status", "deleted_at", "column", "validity", "pinned", "date"],
+                         name="portal_column_validity"),
+            # A version's page lists the regulation's other versions: three equalities, so that SQLite prefers
+            # it to the indexes above (which would read every published row).
+            models.Index(fields=["regulation", "status", "deleted_at"], name="portal_versions"),
         ]
         permissions = [("publish_article", "可以发布和撤回文章")]
 
@@ -249,7 +306,8 @@ class ArticleRevision(models.Model):
 
     FIELDS = (
         "title", "subtitle", "column", "kind", "pinned", "speaker", "speaker_title", "meeting", "date",
-        "date_precision", "doc_number", "issuer", "body", "cover_alt", "source", "amendments",
+        "date_precision", "doc_number", "issuer", "body", "cover_alt", "source", "amendments", "effective_date",
+        "validity_override",
     )
 
     class Status(models.TextChoices):
@@ -404,6 +462,17 @@ class Citation(models.Model):
 
     def __str__(self):
         return f"《{self.title_key}》"
+
+
+class Repeal(models.Model):
+    """A document's statement that it repeals another, by title (废止《…》, 《…》同时废止): found in its text on save,
+    so that the regulation it names is 已废止 whichever of the two was saved first."""
+
+    article = models.ForeignKey(Article, models.CASCADE, verbose_name="废止文件", related_name="repeals")
+    title_key = models.CharField("被废止的名称", max_length=300, db_index=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "废止声明"
 
 
 class IndexOperation(models.Model):

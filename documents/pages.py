@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
 from django.utils.safestring import mark_safe
 
-from . import dates
+from . import compare, dates, regulations, structure
 from .citations import link_citations
 from .models import Article, Citation, Column, Meeting, Speaker
 
@@ -26,7 +26,7 @@ HOME_PER_COLUMN = 6
 CITED_BY_ON_ARTICLE = 20
 
 # A list row needs only these; body and text can weigh megabytes (laws).
-LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "column__name", "column__slug")
+LIST_FIELDS = ("id", "title", "date", "date_precision", "pinned", "kind", "validity", "column__name", "column__slug")
 # Lists of citations read articles by primary key, not from a covering index: only columns stored before the body
 # (SQLite reads a row up to the last column asked for; status, pinned and column_id come after the body).
 CITATION_FIELDS = ("id", "title", "date", "date_precision")
@@ -90,7 +90,7 @@ def home():
     latest = (
         Article.objects.filter(id__in=winners)
         .order_by("column_id", "-pinned", F("date").desc(nulls_last=True), "-id")
-        .only("id", "title", "date", "date_precision", "pinned", "column_id")
+        .only("id", "title", "date", "date_precision", "pinned", "validity", "column_id")
     )
     by_column = {
         column_id: list(rows) for column_id, rows in itertools.groupby(latest, key=lambda a: a.column_id)
@@ -106,8 +106,17 @@ def home():
     }
 
 
-def column_articles(column):
-    return as_list(public().filter(column=column).newest_first())
+def column_articles(column, validity=""):
+    """The column's list, or only its documents of one 时效性 (portal_column_validity answers that)."""
+    articles = public().filter(column=column)
+    if validity:
+        articles = articles.filter(validity=validity)
+    return as_list(articles.newest_first())
+
+
+def column_has_validity(column):
+    """Whether the column holds documents with a 时效性 (its page then offers the filter)."""
+    return public().filter(column=column).exclude(validity="").exists()
 
 
 def _neighbours(article):
@@ -153,18 +162,21 @@ def article_context(article):
     return {
         "article": article,
         "column": article.column,
+        "toc": structure.toc(article.text),
+        "versions": versions(article),
         "attachments": list(article.attachments.all()),
         "amendments": amendments,
         "previous": previous,
         "next": following,
         "nav_current": article.column.slug,
-        **citation_context(article),
+        # The body with anchors on its headings and 条, then its 《》 citations linked.
+        **citation_context(article, structure.add_anchors(article.body)),
     }
 
 
-def citation_context(article):
-    """The body with its 《》 citations linked, the documents it cites (in the order cited) and the first of
-    those citing it (newest first) with their number."""
+def citation_context(article, body_html):
+    """`body_html` (the article's body, sanitized) with its 《》 citations linked, the documents it cites (in the
+    order cited) and the first of those citing it (newest first) with their number."""
     # The article's rows (unique_citation index) with the documents they name, published when last resolved
     # (documents.citation_index re-resolves them whenever a document is saved).
     rows = (
@@ -180,7 +192,7 @@ def citation_context(article):
     # The total rides along on every row (a window over the whole result): one query, however many there are.
     citing = list(cited_by(article).annotate(total=Window(Count("id")))[:CITED_BY_ON_ARTICLE])
     return {
-        "body": mark_safe(link_citations(article.body, targets)),
+        "body_html": mark_safe(link_citations(body_html, targets)),
         "cites": list(cites.values()),
         "cited_by": citing,
         "cited_by_count": citing[0].total if citing else 0,
@@ -192,6 +204,37 @@ def cited_by(article):
     with a copy of the citing article's state), then the articles by primary key."""
     citing = Citation.objects.filter(cited=article, citing_published=True).values("citing_id")
     return chronological(Article.objects.filter(pk__in=citing).only(*CITATION_FIELDS))
+
+
+def versions(article):
+    """The published versions of `article`'s regulation, newest first, `article` among them even as a draft
+    (the staff preview); [] when it has no other version. One query, answered by the portal_versions index."""
+    if article.regulation_id is None:
+        return []
+    rows = list(
+        public().filter(regulation_id=article.regulation_id).exclude(pk=article.pk)
+        .only("id", "title", "date", "date_precision", "amendments", "validity")
+    )
+    return regulations.newest_first(rows + [article]) if rows else []
+
+
+def comparison_context(first, second):
+    """The 新旧对照 of two published versions of one regulation (the older on the left), or None when they are
+    not two versions of one regulation."""
+    if first.pk == second.pk or first.regulation_id is None or first.regulation_id != second.regulation_id:
+        return None
+    new, old = regulations.newest_first([first, second])
+    comparison = compare.compare(old.text, new.text)
+    return {
+        "old": old,
+        "new": new,
+        "comparison": comparison,
+        "rows_html": compare.rows_html(comparison.rows),
+        "jump_html": compare.jump_html(comparison.rows),
+        "versions": versions(new),
+        "column": new.column,
+        "nav_current": new.column.slug,
+    }
 
 
 def article_queryset():

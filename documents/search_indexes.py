@@ -24,6 +24,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     meeting = indexes.FacetCharField()
     doc_number = indexes.FacetCharField()
     year = indexes.FacetCharField()
+    validity = indexes.FacetCharField()  # 时效性 of a regulation's version; none for other documents
     date = indexes.DateField(model_attr="date", null=True)
 
     def get_model(self):
@@ -70,6 +71,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     def prepare_doc_number(self, obj):
         return doc_number_key(obj.doc_number) or None
+
+    def prepare_validity(self, obj):
+        return obj.validity or None
 
     def prepare_year(self, obj):
         return str(obj.date.year) if obj.date and obj.date_precision != "unknown" else None

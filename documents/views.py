@@ -6,8 +6,9 @@ from django.urls import reverse
 
 from . import api, pages
 from .cache import cached_page, depends_on_column
+from .context_processors import site as site_context
 from .errors import safe_methods_only
-from .models import Column, Meeting, Speaker
+from .models import Article, Column, Meeting, Speaker
 from .year_chart import year_chart
 
 # Re-exported for the staff preview (documents.admin): it renders the article template with the same context.
@@ -32,10 +33,15 @@ def home(request):
 def column(request, slug):
     column = get_object_or_404(Column, slug=slug)
     depends_on_column(request, column.pk)
-    page = pages.get_page(pages.column_articles(column), request.GET.get("page"))
+    validity = request.GET.get("validity", "")
+    if validity and validity not in Article.Validity.values:
+        raise Http404("没有这种时效性：可选 current（现行有效）、amended（已被修改）、repealed（已废止）、pending（尚未生效）")
+    page = pages.get_page(pages.column_articles(column, validity), request.GET.get("page"))
     if wants_json(request):
-        return api.respond(api.page_payload(request, page, column=api.named(request, column)))
-    return render(request, "documents/column.html", {"column": column, "page": page, "nav_current": slug})
+        return api.respond(api.page_payload(request, page, column=api.named(request, column), validity=validity or None))
+    context = {"column": column, "page": page, "nav_current": slug, "validity": validity,
+               "validity_choices": Article.Validity.choices if pages.column_has_validity(column) else ()}
+    return render(request, "documents/column.html", context)
 
 
 @safe_methods_only
@@ -60,6 +66,17 @@ def cited_by(request, pk):
         return api.respond(api.page_payload(request, page, api.dated_link, article=api.linked(request, article)))
     return render(request, "documents/cited_by.html", {"article": article, "page": page,
                                                        "nav_current": article.column.slug})
+
+
+@safe_methods_only
+@cached_page
+def comparison(request, pk, other):
+    found = {a.pk: a for a in pages.article_queryset().published().filter(pk__in=[pk, other])}
+    context = pages.comparison_context(found[pk], found[other]) if len(found) == 2 else None
+    if context is None:
+        raise Http404("只能对照同一法规的两个不同版本")
+    depends_on_column(request, context["new"].column_id, context["old"].column_id)
+    return render(request, "documents/comparison.html", context)
 
 
 @safe_methods_only

@@ -37,7 +37,7 @@ def summary():
             return hashlib.sha256(handle.read()).hexdigest()
 
     rows = []
-    articles = Article.objects.live().select_related("column", "speaker", "meeting")
+    articles = Article.objects.live().select_related("column", "speaker", "meeting", "regulation")
     for a in articles.prefetch_related("attachments", "citations__cited"):
         rows.append({
             "title": a.title, "subtitle": a.subtitle, "date": a.partial_date.isoformat(), "kind": a.kind,
@@ -45,7 +45,9 @@ def summary():
             "speaker_title": a.speaker_title, "meeting": a.meeting.name if a.meeting else None,
             "issuer": a.issuer, "doc_number": a.doc_number, "body": a.body, "text": a.text, "status": a.status,
             "pinned": a.pinned, "amendments": a.amendments, "source": a.source, "cover": digest(a.cover_image),
-            "cover_alt": a.cover_alt,
+            "cover_alt": a.cover_alt, "validity": a.validity, "validity_override": a.validity_override,
+            "effective_date": a.effective_date and a.effective_date.isoformat(),
+            "regulation": a.regulation.key if a.regulation else None, "regulation_by_hand": a.regulation_by_hand,
             "attachments": sorted([f.title, f.file.name, f.size, digest(f.file)] for f in a.attachments.all()),
             "citations": [[c.title_key, c.outcome, c.count, c.cited and [c.cited.title, c.cited.partial_date.isoformat()]]
                           for c in a.citations.all()],
@@ -72,7 +74,10 @@ def build_archive():
                        kind=Article.Kind.REGULATION)
     law.body = "<h2>第一章</h2><p><strong>第一条</strong> 为了……</p><table><tr><td>表</td></tr></table>"
     law.amendments = [{"date": "2019-06-28", "event": "通过"}, {"date": "2021-01-01", "event": "修正"}]
+    law.validity_override = Article.Validity.REPEALED
     law.save()
+    make_article("平顶山市城市绿化条例", column_slug="documents", date=(2015, 1, 1), issuer="市人大常委会",
+                 kind=Article.Kind.REGULATION, body="第一条 为了绿化。\n\n第九条 本条例自2015年3月1日起施行。")
     make_article("草稿一篇", status=Article.Status.DRAFT, date=None)
     make_article("年份已知", date=(2004, 1, 1), precision=dates.YEAR, subtitle="副标题")
     make_article("回收站里的", deleted_at=datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc))
@@ -99,7 +104,8 @@ SUMMARY = "import json; from tests.test_backup import summary; print(json.dumps(
 def test_export_and_media_restore_the_site(tmp_path):
     build_archive()
     before = summary()
-    assert len(before) == 4 and any(row["attachments"] for row in before) and any(row["cover"] for row in before)
+    assert len(before) == 5 and any(row["attachments"] for row in before) and any(row["cover"] for row in before)
+    assert {row["validity"] for row in before} == {"", "repealed", "amended"}
     assert ["平顶山市城市绿化条例", "linked", 1, ["平顶山市城市绿化条例", "2019-06"]] in next(
         row["citations"] for row in before if row["title"] == "在市委人大工作会议上的讲话")
     backup = tmp_path / "backup"
@@ -112,7 +118,7 @@ def test_export_and_media_restore_the_site(tmp_path):
     shutil.copytree(backup / "media", var / "media")
     restored = run(env, "import_documents", str(backup / "documents.jsonl.gz"), "--no-progress")
     assert restored.returncode == 0, restored.stdout + restored.stderr
-    assert "导入 4 篇" in restored.stdout
+    assert "导入 5 篇" in restored.stdout
 
     after = run(env, "shell", "-c", SUMMARY)
     assert after.returncode == 0, after.stderr
@@ -121,7 +127,7 @@ def test_export_and_media_restore_the_site(tmp_path):
     assert run(env, "search_check").returncode == 0
 
     again = run(env, "import_documents", str(backup / "documents.jsonl.gz"), "--no-progress")
-    assert again.returncode == 0 and "未变 4 篇" in again.stdout  # restoring twice changes nothing
+    assert again.returncode == 0 and "未变 5 篇" in again.stdout  # restoring twice changes nothing
 
 
 @pytest.mark.django_db

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
-from documents.models import Meeting
+from documents.models import Article, Meeting
 from documents.search.queue import apply_pending
 
 from .portal_helpers import make_article, page_text, seed_speech
@@ -52,6 +52,8 @@ def public_urls(tmp_media):
     """One URL of every public URL family (documents.urls and /media/), with the data each needs."""
     speech = seed_speech()
     meeting = Meeting.objects.create(name="第五次会议")
+    old, new = (make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, date=date, body="第一条 绿化。")
+                for date in ((2010, 1, 1), (2020, 1, 1)))
     make_article("会议文章", meeting=meeting)
     (tmp_media / "images").mkdir(parents=True)
     (tmp_media / "images" / "a.png").write_bytes(b"\x89PNG")
@@ -63,6 +65,7 @@ def public_urls(tmp_media):
         "column_feed": "/columns/news/feed/",
         "article": speech.get_absolute_url(),
         "cited_by": f"{speech.get_absolute_url()}cited-by/",
+        "comparison": f"/articles/{old.pk}/compare/{new.pk}/",
         "speaker_list": "/speakers/",
         "speaker": f"/speakers/{speaker}/",
         "speaker_feed": f"/speakers/{speaker}/feed/",

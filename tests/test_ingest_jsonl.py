@@ -14,10 +14,12 @@ from documents.ingest import pipeline
 from documents.ingest.importer import import_paths
 from documents.ingest.jsonl import write_jsonl
 from documents.ingest.pipeline import DocumentData, ImportProblem, save_document
-from documents.models import Article, Attachment, Column, Meeting, Speaker
+from documents.regulations import attach
+from documents.models import Article, Attachment, Column, Meeting, Regulation, Speaker
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
 CORPUS = FIXTURES / "corpus_small.jsonl"
+REGULATIONS = FIXTURES.parent / "regulations.jsonl"  # versions of four regulations from the test corpus
 SEED = Path(__file__).resolve().parent.parent / "documents" / "sample_data" / "portal_page_speech_2022-09-22.txt"
 
 
@@ -101,6 +103,50 @@ def test_real_corpus_sample_and_gzip(tmp_path):
     assert (report.speaker.name, report.speaker_title, report.date_precision) == ("周恩来", "国务院总理", "year")
     assert Article.objects.filter(kind=Article.Kind.REGULATION, column__name="公文发布").count() == 4
     assert Article.objects.get(title="上海口岸服务条例").amendments[1]["date"] == "2020-05-14"
+
+
+@pytest.mark.django_db
+def test_importing_versions_groups_them_with_one_in_force(tmp_path):
+    assert counts(run(REGULATIONS)) == (11, 0, 0, 0)
+    groups = {g.title: list(g.versions.all()) for g in Regulation.objects.all()}
+    assert len(groups) == 6
+    for title in ("中华人民共和国道路运输条例", "上海市中小学校学生伤害事故处理条例",
+                  "最高人民法院关于审理人身损害赔偿案件适用法律若干问题的解释"):
+        assert len(groups[title]) >= 2
+        assert sorted(v.validity for v in groups[title]).count("current") == 1
+    roads = sorted(groups["中华人民共和国道路运输条例"], key=lambda v: v.date)
+    assert [v.validity for v in roads] == ["amended", "amended", "current"]
+    school = {v.date_precision: v.validity for v in groups["上海市中小学校学生伤害事故处理条例"]}
+    assert school == {"day": "current", "unknown": "amended"}
+    assert groups["中华人民共和国学位条例"][0].validity == "repealed"  # by 学位法, imported after it
+    assert groups["中华人民共和国学位法"][0].effective_date.isoformat() == "2025-01-01"
+    assert counts(run(REGULATIONS)) == (0, 11, 0, 0)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fields, message", [
+    ({"effective_date": "2025-02-30"}, "施行日期：日期“2025-02-30”不存在"),
+    ({"effective_date": "2025"}, "施行日期“2025”应为 YYYY-MM-DD"),
+    ({"effective_date": 20250101}, "施行日期“20250101”应为 YYYY-MM-DD"),
+    ({"validity": "有效"}, "时效性“有效”不存在，应为 现行有效、已被修改、已废止、尚未生效 之一"),
+    ({"regulation": "a/b"}, "字段 regulation 应为 1 到 32 个字母、数字、- 或 _"),
+    ({"regulation_by_hand": "yes"}, "字段 regulation_by_hand 应为 true 或 false"),
+])
+def test_bad_regulation_fields_are_reported(tmp_path, fields, message):
+    report = run(write(tmp_path / "a.jsonl", record(kind="法规", **fields)))
+    assert counts(report) == (0, 0, 0, 1) and message in str(report.failures[0])
+    assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_regulation_fields_of_a_record(tmp_path):
+    path = write(tmp_path / "a.jsonl", record(kind="法规", effective_date="2021-07-01", validity="已废止",
+                                              regulation="group-1", regulation_by_hand=True))
+    run(path)
+    article = Article.objects.get()
+    assert (article.effective_date.isoformat(), article.validity_override, article.validity) == (
+        "2021-07-01", "repealed", "repealed")
+    assert (article.regulation.key, article.regulation_by_hand) == ("group-1", True)
 
 
 @pytest.mark.django_db
@@ -263,23 +309,31 @@ def comparable(article):
         article.speaker.name if article.speaker else None, article.speaker_title,
         article.meeting.name if article.meeting else None, article.issuer, article.doc_number, article.date,
         article.date_precision, article.body, article.text, article.source, article.amendments, article.status,
-        article.pinned,
+        article.pinned, article.effective_date, article.validity, article.validity_override,
+        article.regulation.key if article.regulation else None, article.regulation_by_hand,
     )
 
 
 def snapshot():
-    return sorted(comparable(a) for a in Article.objects.select_related("column", "speaker", "meeting"))
+    return sorted(comparable(a) for a in Article.objects.select_related("column", "speaker", "meeting", "regulation"))
 
 
 @pytest.mark.django_db
 def test_export_then_import_into_an_empty_archive_gives_the_same_documents(tmp_path):
-    run(CORPUS, SEED)
+    run(CORPUS, SEED, REGULATIONS)
     rich = DocumentData(title="表格通知", body_html="<p>见下表：</p><table><tr><td>一</td></tr></table>",
                         column="通知公告", source="平顶山日报")
     save_document(rich, status="draft")
     Article.objects.filter(title="上海市专利保护条例").update(pinned=True)
+    # What staff set about regulations: a status overridden, a version attached to a group by hand.
+    regulations_by_title = {a.title: a for a in Article.objects.filter(kind=Article.Kind.REGULATION)}
+    overridden = regulations_by_title["中华人民共和国学位法"]
+    overridden.validity_override = Article.Validity.PENDING
+    overridden.save()
+    attach(regulations_by_title["上海口岸服务条例"], regulations_by_title["上海市专利保护条例"].regulation)
     before = snapshot()
-    assert len(before) == 9
+    assert len(before) == 20
+    assert len({row[-2] for row in before if row[-2]}) == 9  # version groups
 
     out = tmp_path / "backup.jsonl.gz"
     write_jsonl(out, Article.objects.select_related("column", "speaker", "meeting").order_by("id"))
@@ -288,9 +342,10 @@ def test_export_then_import_into_an_empty_archive_gives_the_same_documents(tmp_p
             "history", "body", "source"} <= set(first)
 
     # The same archive: nothing to do.
-    assert counts(run(out)) == (0, 9, 0, 0)
+    assert counts(run(out)) == (0, 20, 0, 0)
     Article.objects.all().delete()
     Speaker.objects.all().delete()
     Meeting.objects.all().delete()
-    assert counts(run(out, status="draft")) == (9, 0, 0, 0)
+    assert not Regulation.objects.exists()
+    assert counts(run(out, status="draft")) == (20, 0, 0, 0)
     assert snapshot() == before

@@ -53,7 +53,8 @@ def test_column_list(client):
     assert (data["count"], data["page"], data["num_pages"]) == (23, 2, 2)
     assert [item["title"] for item in data["results"]] == ["要闻2", "要闻1", "年份"]
     assert data["results"][-1]["date"] == "2021" and data["results"][-1]["date_display"] == "2021年"
-    assert set(data["results"][0]) == {"id", "title", "url", "date", "date_display", "column", "kind", "pinned"}
+    assert set(data["results"][0]) == {"id", "title", "url", "date", "date_display", "column", "kind", "pinned",
+                                        "validity"}
     assert client.get("/columns/news/?format=json&page=3").status_code == 404
 
 

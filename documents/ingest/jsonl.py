@@ -1,7 +1,8 @@
 """The archive's JSON Lines format (documented in README.md, "Import format"), read and written.
 
-One JSON object a line. Export writes the same fields back, plus `status`, `pinned`, `import_key` and, when the
-body is more than plain paragraphs, `body_html`, so that a backup restores exactly what it saved.
+One JSON object a line. Export writes the same fields back, plus `status`, `pinned`, `import_key`, a regulation's
+version group and what staff set about it, and, when the body is more than plain paragraphs, `body_html`, so that
+a backup restores exactly what it saved.
 """
 
 import gzip
@@ -22,6 +23,8 @@ _TEXT_FIELDS = {
     "issuer": "发文机关", "source": "来源", "doc_number": "文号", "category": "栏目",
 }
 _KEY = re.compile(r"^[0-9a-f]{64}$")
+_VALIDITIES = {label: value for value, label in Article.Validity.choices} | {v: v for v in Article.Validity.values}
+_GROUP_KEY = re.compile(r"^[0-9A-Za-z_-]{1,32}$")
 
 
 def _open(path, mode):
@@ -103,6 +106,35 @@ def _history(value):
     return history
 
 
+def _effective_date(value):
+    if value is None:
+        return None
+    try:
+        partial = parse_partial_date(value) if isinstance(value, str) else None
+    except InvalidDate as error:
+        raise ImportProblem(f"施行日期：{error}") from None
+    if partial is None or partial.precision != "day":
+        raise ImportProblem(f"施行日期“{value}”应为 YYYY-MM-DD")
+    return partial.date
+
+
+def _regulation_fields(record):
+    """施行日期, 时效性 set by staff, the version group and whether staff chose it (README, "Import format")."""
+    validity, group, by_hand = record.get("validity"), record.get("regulation"), record.get("regulation_by_hand")
+    if validity is not None and validity not in _VALIDITIES:
+        raise ImportProblem(f"时效性“{validity}”不存在，应为 {'、'.join(Article.Validity.labels)} 之一")
+    if group is not None and not (isinstance(group, str) and _GROUP_KEY.match(group)):
+        raise ImportProblem("字段 regulation 应为 1 到 32 个字母、数字、- 或 _")
+    if by_hand is not None and not isinstance(by_hand, bool):
+        raise ImportProblem("字段 regulation_by_hand 应为 true 或 false")
+    return {
+        "effective_date": _effective_date(record.get("effective_date")),
+        "validity": _VALIDITIES[validity] if validity is not None else None,
+        "regulation": group,
+        "regulation_by_hand": by_hand,
+    }
+
+
 def record_to_data(record):
     """One JSON object of the import format as DocumentData; ImportProblem for anything that does not fit."""
     title = record.get("title")
@@ -148,6 +180,7 @@ def record_to_data(record):
         media_attachments=_media_attachments(record.get("attachments")),
         cover_image=cover_image,
         cover_alt=cover_alt,
+        **_regulation_fields(record),
     )
 
 
@@ -191,6 +224,14 @@ def article_to_record(article):
         record["attachments"] = attachments
     if article.cover_image:
         record["cover_image"], record["cover_alt"] = article.cover_image.name, article.cover_alt
+    if article.effective_date:
+        record["effective_date"] = article.effective_date.isoformat()
+    if article.validity_override:
+        record["validity"] = article.validity_override
+    if article.regulation_id:
+        record["regulation"] = article.regulation.key
+    if article.regulation_by_hand:
+        record["regulation_by_hand"] = True
     return record
 
 

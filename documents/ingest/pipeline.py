@@ -5,6 +5,7 @@ title, date and body text. Saving is all or nothing per document (one transactio
 """
 
 import dataclasses
+import datetime
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -13,8 +14,9 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 
 from ..dates import UNKNOWN_DATE, PartialDate
-from ..models import Article, Attachment, Column, Meeting, Speaker
+from ..models import Article, Attachment, Column, Meeting, Regulation, Speaker
 from ..sanitize import html_to_text, sanitize_html, split_paragraphs, text_to_html
+from ..titles import title_key
 
 
 class ImportProblem(Exception):
@@ -67,6 +69,11 @@ class DocumentData:
     pinned: bool | None = None
     # What the reader could not read but imported anyway (an impossible date, none found): for the import report.
     notes: list = field(default_factory=list)
+    # Regulations: None leaves them to the rules (documents.regulations); a backup carries what staff set.
+    effective_date: datetime.date | None = None  # 施行日期; None: read from the body
+    validity: str | None = None  # an Article.Validity set by staff
+    regulation: str | None = None  # the key of the version group
+    regulation_by_hand: bool | None = None
 
 
 @dataclass
@@ -142,6 +149,8 @@ def _check_text_fields(data):
         raise ImportProblem(f"类型“{data.kind}”不存在")
     if data.status is not None and data.status not in Article.Status.values:
         raise ImportProblem(f"状态“{data.status}”不存在")
+    if data.validity is not None and data.validity not in Article.Validity.values:
+        raise ImportProblem(f"时效性“{data.validity}”不存在")
 
 
 class LookupCache:
@@ -252,7 +261,9 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     existing = None
     if cache.may_exist(key):
         # Unordered: the model's default ordering only makes this one-row query slower to build.
-        found = Article.objects.select_related("speaker", "meeting").filter(import_key=key).order_by()[:1]
+        found = (
+            Article.objects.select_related("speaker", "meeting", "regulation").filter(import_key=key).order_by()[:1]
+        )
         existing = next(iter(found), None)
     if existing is not None and (existing.deleted_at is not None or not update):
         # Left alone: staff put it in the recycle bin, or the caller did not ask for updates.
@@ -283,6 +294,7 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     if data.cover_image is not None:
         article.cover_image = _media_file(data.cover_image) if data.cover_image else ""
         article.cover_alt = data.cover_alt or ""
+    _set_regulation_fields(article, data)
     article._change_reason = "导入更新" if existing else "导入"
     article.save()
     if not existing:
@@ -291,6 +303,19 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
         _attach(article, data.attachments, data.attachment_texts, stored_files)
     _link_media(article, data.media_attachments, read=not dry_run)
     return SaveResult("updated" if existing else "imported", article)
+
+
+def _set_regulation_fields(article, data):
+    article.effective_date = data.effective_date  # None: read again from the (possibly new) body on save
+    if data.validity is not None:
+        article.validity_override = data.validity
+    if data.regulation is not None:
+        article.regulation = Regulation.objects.filter(key=data.regulation).first() or Regulation.objects.create(
+            key=data.regulation, title=article.title, title_key=title_key(article.title), issuer=article.issuer
+        )
+        article._regulation_given = True  # the group it was saved in, not the title rule's choice
+    if data.regulation_by_hand is not None:
+        article.regulation_by_hand = data.regulation_by_hand
 
 
 def _same(article, data, body, column):
@@ -314,6 +339,10 @@ def _same(article, data, body, column):
         and (data.pinned is None or article.pinned == data.pinned)
         and (data.cover_image is None or (article.cover_image.name or "") == data.cover_image)
         and (data.cover_alt is None or article.cover_alt == data.cover_alt)
+        and (data.effective_date is None or article.effective_date == data.effective_date)
+        and (data.validity is None or article.validity_override == data.validity)
+        and (data.regulation is None or (article.regulation is not None and article.regulation.key == data.regulation))
+        and (data.regulation_by_hand is None or article.regulation_by_hand == data.regulation_by_hand)
         and {name for _, name in data.media_attachments} <= set(article.attachments.values_list("file", flat=True))
     )
 

@@ -21,7 +21,7 @@ from whoosh.system import _INT_SIZE
 
 from . import analysis
 
-FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting")
+FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting", "validity")
 UNDATED = 2**63  # Whoosh stores a missing sortable date as the column's maximum
 K1, B = 1.2, 0.75
 TITLE_WORD_WEIGHT = 2.0
@@ -301,7 +301,10 @@ def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc
             return dates[d] if dates[d] < UNDATED else -1
 
         if sort == "relevance":
-            key = lambda d: (matched[d], newer(d))  # noqa: E731 - ties: newest first
+            # Within a tier an older version of a regulation (已被修改) comes after the others, so the version in
+            # force leads when both match alike; then the score; ties: newest first.
+            amended, tier = table.by_value["validity"].get("amended", ()), tiers[1]
+            key = lambda d: (matched[d] // tier, d not in amended, matched[d], newer(d))  # noqa: E731
         elif sort == "newest":
             key = newer
         else:

@@ -35,6 +35,10 @@ class SearchForm(forms.Form):
     )
     speaker = forms.CharField(required=False, max_length=200)
     meeting = forms.CharField(required=False, max_length=300)
+    validity = forms.ChoiceField(
+        required=False, choices=[("", "")] + list(Article.Validity.choices),
+        error_messages={"invalid_choice": "时效性只能是 current（现行有效）、amended（已被修改）、repealed（已废止）或 pending（尚未生效）。"},
+    )
     date_from = DayField(required=False)
     date_to = DayField(required=False)
     sort = forms.ChoiceField(
@@ -53,7 +57,8 @@ class SearchForm(forms.Form):
         },
     )
     LABELS = {"date_from": "开始日期", "date_to": "结束日期", "page": "页码", "per_page": "每页条数",
-              "sort": "排序", "kind": "类型", "column": "栏目", "speaker": "发言人", "meeting": "会议"}
+              "sort": "排序", "kind": "类型", "column": "栏目", "speaker": "发言人", "meeting": "会议",
+              "validity": "时效性"}
 
     def __init__(self, params, **kwargs):
         # The public names are from/to (Python keywords, hence the renaming).
@@ -97,7 +102,7 @@ class SearchForm(forms.Form):
             "q": data["q"] or "",
             "filters": Filters(
                 column=data["column"], kind=data["kind"], speaker=data["speaker"], meeting=data["meeting"],
-                date_from=data["date_from"], date_to=data["date_to"],
+                validity=data["validity"], date_from=data["date_from"], date_to=data["date_to"],
             ),
             "sort": data["sort"] or "relevance",
             "page": data["page"] or 1,

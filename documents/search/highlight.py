@@ -61,14 +61,22 @@ class Highlighter:
         """The whole (short) text, marked: for titles."""
         return mark_safe(self._mark(text or ""))
 
-    def snippet(self, text, length=SNIPPET_CHARS):
-        text = text or ""
-        match = None
+    def _first(self, text):
         for pattern in (self.primary, self.all):
             if pattern is not None:
                 match = pattern.search(text)
                 if match:
-                    break
+                    return match
+        return None
+
+    def first_match(self, text):
+        """Where the snippet's match starts in `text` (the 条 a result links to), or None."""
+        match = self._first(text or "")
+        return match.start() if match else None
+
+    def snippet(self, text, length=SNIPPET_CHARS):
+        text = text or ""
+        match = self._first(text)
         start = max(0, match.start() - BEFORE_MATCH) if match else 0
         end = min(len(text), start + length)
         window = _SPACES.sub(" ", text[start:end]).strip()

@@ -21,11 +21,13 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 from whoosh.util.times import datetime_to_long
 
+from .. import structure
 from ..models import Article, Attachment, Column, Speaker
 from . import analysis, engine
 from .backend import ChineseWhooshSearchBackend, IndexUnavailable
@@ -36,7 +38,8 @@ PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 100
 MAX_CLAUSES = 12
-FACETS = ("column", "kind", "year", "speaker")
+FACETS = ("column", "kind", "year", "speaker", "validity")
+FILTER_FIELDS = ("column", "kind", "speaker", "meeting", "validity")
 SORTS = ("relevance", "newest", "oldest")
 
 # Tier scores: far above any BM25 score of the words, so tiers never mix.
@@ -141,11 +144,13 @@ class Hit:
     speaker: str
     column: str
     snippet: str
+    validity: str = ""
+    validity_label: str = ""
 
     def as_json(self):
         return {
             "title": self.title, "url": self.url, "date": self.date, "speaker": self.speaker,
-            "column": self.column, "snippet": str(self.snippet),
+            "column": self.column, "snippet": str(self.snippet), "validity": self.validity or None,
         }
 
 
@@ -171,6 +176,7 @@ class Filters:
     kind: str = ""
     speaker: str = ""
     meeting: str = ""
+    validity: str = ""
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 
@@ -225,8 +231,7 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
     key = doc_number_key(parsed.cleaned)
     return engine.run(
         backend.searcher(), parsed,
-        filter_terms=[(name, getattr(filters, name)) for name in ("column", "kind", "speaker", "meeting")
-                      if getattr(filters, name)],
+        filter_terms=[(name, getattr(filters, name)) for name in FILTER_FIELDS if getattr(filters, name)],
         date_range=date_range,
         sort="newest" if sort == "relevance" and not parsed.groups else sort,
         page=page, per_page=per_page,
@@ -257,7 +262,7 @@ def _run_haystack(using, parsed, filters, sort, page, per_page):
     for clause in parsed.excluded:
         text = " ".join(clause.runs)
         sqs = sqs.exclude(SQ(title_bigrams=Exact(text)) | SQ(text_bigrams=Exact(text)))
-    for name in ("column", "kind", "speaker", "meeting"):
+    for name in FILTER_FIELDS:
         if getattr(filters, name):
             sqs = sqs.filter(**{name: Exact(getattr(filters, name))})
     if filters.date_from:
@@ -298,11 +303,13 @@ def _hits(ids, highlighter):
             pk=pk,
             title=article.title,
             title_html=highlighter.highlight(article.title),
-            url=article.get_absolute_url(),
+            url=article.get_absolute_url() + _clause_fragment(article.text, highlighter),
             date=article.date_display,
             speaker=article.speaker.name if article.speaker_id else "",
             column=article.column.name,
             snippet=from_attachments.get(pk) or highlighter.snippet(article.text),
+            validity=article.validity,
+            validity_label=article.get_validity_display(),
         ))
     return hits
 
@@ -323,6 +330,11 @@ def _attachment_snippets(article_ids, highlighter):
                 "附件《{}》：{}", str(attachment), highlighter.snippet(attachment.text)
             )
     return snippets
+def _clause_fragment(text, highlighter):
+    """#第三十二条 (percent-encoded) when the first match in the body lies in a 条, else nothing."""
+    offset = highlighter.first_match(text)
+    anchor = structure.anchor_at(text, offset) if offset is not None else None
+    return "#" + quote(anchor) if anchor else ""
 
 
 def _facet_labels(raw):
@@ -336,9 +348,11 @@ def _facet_labels(raw):
     speaker_names = dict(Speaker.objects.filter(slug__in=[v for v, _ in speakers]).values_list("slug", "name"))
     kinds = dict(Article.Kind.choices)
     years = sorted(top("year"), key=lambda i: i[0], reverse=True)
+    validities = dict(Article.Validity.choices)
     return {
         "column": [(v, column_names.get(v, v), n) for v, n in columns],
         "kind": [(v, kinds.get(v, v), n) for v, n in top("kind")],
         "year": [(v, f"{v}年", n) for v, n in years],
         "speaker": [(v, speaker_names.get(v, v), n) for v, n in speakers],
+        "validity": [(v, validities.get(v, v), n) for v, n in top("validity")],
     }

@@ -15,7 +15,7 @@ from ..year_chart import year_chart
 from .forms import SearchForm
 from .query import MAX_QUERY_CHARS, SearchResults, clean_text, search
 
-FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
+FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
 FEED_PARAMS = ("q", *FILTER_PARAMS)
 # Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
@@ -141,7 +141,8 @@ def _render(request, form, results, status=200, chart_args=None):
         "q": clean_text(request.GET.get("q", "")),
         "facets": [
             (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
-            for name, title in (("column", "栏目"), ("kind", "类型"), ("year", "年份"), ("speaker", "发言人"))
+            for name, title in (("column", "栏目"), ("kind", "类型"), ("validity", "时效性"), ("year", "年份"),
+                                ("speaker", "发言人"))
         ],
         "filters_active": bool(filters_active),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),

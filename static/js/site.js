@@ -1,4 +1,5 @@
-/* Font size 大/中/小 (remembered) and the print button. No inline handlers: the CSP allows only this file. */
+/* Font size 大/中/小 (remembered), the print button, the folded table of contents on a phone. No inline handlers:
+   the CSP allows only this file. */
 (function () {
   "use strict";
   var KEY = "fontSize";
@@ -26,6 +27,9 @@
     apply(stored());
     var controls = document.querySelectorAll(".js-only");
     for (var i = 0; i < controls.length; i++) { controls[i].hidden = false; }
+    // The table of contents sits beside the text on a wide screen; on a phone it starts folded above it.
+    var toc = document.querySelector(".toc__details");
+    if (toc && window.matchMedia("(max-width: 60rem)").matches) { toc.open = false; }
     document.addEventListener("click", function (event) {
       var target = event.target.closest("[data-font-size], [data-print]");
       if (!target) { return; }

@@ -13,7 +13,7 @@ class Command(BaseCommand):
         parser.add_argument("out", metavar="OUT.jsonl", help="输出文件")
 
     def handle(self, *args, **options):
-        articles = Article.objects.live().select_related("column", "speaker", "meeting")
+        articles = Article.objects.live().select_related("column", "speaker", "meeting", "regulation")
         articles = articles.prefetch_related("attachments").order_by("id")
         count = write_jsonl(options["out"], articles.iterator(chunk_size=500))
         self.stdout.write(f"已导出 {count} 篇文档到 {options['out']}")
