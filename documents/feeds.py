@@ -5,14 +5,11 @@ whatever their document date (an old regulation put online today is news to a su
 document date in the description; pubDate is when it was published.
 """
 
-import re
-
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape
 
 from . import pages
@@ -22,25 +19,7 @@ FEED_ITEMS = 30
 SUMMARY_CHARS = 200
 
 
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(value):
-    return _NOT_XML.sub("", value) if isinstance(value, str) else value
-
-
-class XmlSafeRssFeed(Rss201rev2Feed):
-    """Control characters (possible in imported or typed titles and names) are not XML: dropped, not a 500."""
-
-    def __init__(self, title, link, description, **kwargs):
-        super().__init__(_xml_text(title), link, _xml_text(description), **kwargs)
-
-    def add_item(self, title, link, description, **kwargs):
-        super().add_item(_xml_text(title), link, _xml_text(description), **kwargs)
-
-
 class LatestFeed(Feed):
-    feed_type = XmlSafeRssFeed
     language = "zh-cn"
 
     def title(self, obj=None):

@@ -7,7 +7,7 @@ from django.shortcuts import render
 
 from ..errors import safe_methods_only
 from .forms import SearchForm
-from .query import SearchResults, clean_text, search
+from .query import SearchResults, normalize_input, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "from", "to")
 # Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
@@ -68,7 +68,7 @@ def _render(request, form, results, status=200):
     context = {
         "form": form,
         "results": results,
-        "q": clean_text(request.GET.get("q", "")),
+        "q": normalize_input(request.GET.get("q", "")),
         "facets": [
             (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
             for name, title in (("column", "栏目"), ("kind", "类型"), ("year", "年份"), ("speaker", "发言人"))
