@@ -1,3 +1,5 @@
+"""The documents app: connects the model signals that keep the search index and the page cache true."""
+
 from django.apps import AppConfig
 
 
@@ -8,9 +10,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache
+        from . import cache_invalidation
         from .search import queue
 
         queue.connect()
-        # Every change also retires the cached public pages that showed it (documents/cache.py).
-        cache.connect()
+        # Every change also retires the cached public pages that showed it (documents/cache_invalidation.py).
+        cache_invalidation.connect()

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
-from ..cache import batched_invalidation
+from ..cache_invalidation import batched_invalidation
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED
 from .office import check_size, read_office_file
