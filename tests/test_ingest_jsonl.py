@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from documents.dates import MONTH, UNKNOWN
 from documents.ingest import pipeline
@@ -102,9 +103,10 @@ def test_limits_of_the_models_fail_a_line_with_a_chinese_reason_naming_it(tmp_pa
 
 
 @pytest.mark.django_db
-def test_a_reader_s_impossible_kind_or_status_is_refused_by_the_model_s_choices():
-    for fields, reason in (({"kind": "演讲"}, "类型“演讲”不存在"), ({"status": "pending"}, "状态“pending”不存在")):
-        with pytest.raises(ImportProblem, match=reason):
+def test_a_reader_s_impossible_kind_or_status_is_refused_by_the_model_s_rules():
+    for fields, reason in (({"kind": "演讲"}, "类型“演讲”不存在"), ({"status": "pending"}, "状态“pending”不存在"),
+                           ({"status": ""}, "状态：此字段不能为空。")):  # Django's own message, in Chinese
+        with pytest.raises(ImportProblem, match=reason), translation.override("en"):  # Chinese whatever is active
             save_document(DocumentData(title="标题", body_text="正文", **fields), status="published",
                           default_column="news")
     assert not Article.objects.exists()

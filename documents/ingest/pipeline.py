@@ -183,6 +183,7 @@ def _validate(instance, exclude=()):
 
 
 def _reason(instance, error):
+    """The first problem full_clean() found, in the words of the import report."""
     name, problems = next(iter(error.error_dict.items()))
     problem, meta = problems[0], instance._meta
     label = str(meta.get_field(name).verbose_name) if name != NON_FIELD_ERRORS else ""
@@ -194,7 +195,8 @@ def _reason(instance, error):
     if problem.code == "invalid_choice":
         return f"{label}“{params['value']}”不存在"
     with translation.override("zh-hans"):
-        return f"{label}：{' '.join(problem.messages)}"
+        message = " ".join(problem.messages)
+    return f"{label}：{message}" if label else message
 
 
 class LookupCache:
