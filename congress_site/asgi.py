@@ -1,3 +1,5 @@
+"""The ASGI application (the site is served by gunicorn through WSGI; this is for ASGI servers)."""
+
 import os
 
 from django.core.asgi import get_asgi_application

@@ -141,7 +141,8 @@ if STATIC_MANIFEST:
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
-# Public pages are cached in files every gunicorn worker shares (documents/cache.py says what and when).
+# Public pages are cached in files every gunicorn worker shares (documents/cache.py says what, and
+# documents/cache_invalidation.py when they are retired).
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

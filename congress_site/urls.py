@@ -1,3 +1,5 @@
+"""The site's addresses: the admin, uploaded files served safely, the portal; the Chinese error pages."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path

@@ -1,3 +1,5 @@
+"""The documents app: connects the model signals that keep the search index and the page cache true."""
+
 from django.apps import AppConfig
 
 
@@ -8,12 +10,12 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache, citation_index, regulations
+        from . import cache_invalidation, citation_index, regulations
         from .search import queue
 
         queue.connect()
-        # Every change also retires the cached public pages that showed it (documents/cache.py).
-        cache.connect()
+        # Every change also retires the cached public pages that showed it (documents/cache_invalidation.py).
+        cache_invalidation.connect()
         # And brings the stored 《》 citations up to date (documents/citation_index.py).
         citation_index.connect()
         # Every change also regroups the regulation's versions and re-derives their 时效性 (documents/regulations.py).

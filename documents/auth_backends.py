@@ -1,3 +1,5 @@
+"""Login throttling (django-axes) for logins made through a web request."""
+
 from axes.backends import AxesStandaloneBackend
 
 

@@ -22,7 +22,7 @@ from typing import NamedTuple
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from . import cache
+from . import cache_invalidation
 from .citations import cited_keys
 from .models import Article, Citation
 from .titles import prefix_variants
@@ -159,7 +159,7 @@ def _retire_pages(article_ids):
     for chunk in _chunked(article_ids):
         columns.update(Article.objects.filter(pk__in=chunk).order_by().values_list("column_id", flat=True).distinct())
     if columns:
-        cache.invalidate([cache.column_token(column) for column in columns])
+        cache_invalidation.invalidate([cache_invalidation.column_token(column) for column in columns])
 
 
 def relink_all():

@@ -1,3 +1,5 @@
+"""What every page's base template needs: the site's identity and the navigation columns."""
+
 from django.conf import settings
 
 from .models import Column

@@ -24,25 +24,7 @@ FEED_ITEMS = 30
 SUMMARY_CHARS = 200
 
 
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-
-
-def _xml_text(value):
-    return _NOT_XML.sub("", value) if isinstance(value, str) else value
-
-
-class XmlSafeRssFeed(Rss201rev2Feed):
-    """Control characters (possible in imported or typed titles and names) are not XML: dropped, not a 500."""
-
-    def __init__(self, title, link, description, **kwargs):
-        super().__init__(_xml_text(title), link, _xml_text(description), **kwargs)
-
-    def add_item(self, title, link, description, **kwargs):
-        super().add_item(_xml_text(title), link, _xml_text(description), **kwargs)
-
-
 class LatestFeed(Feed):
-    feed_type = XmlSafeRssFeed
     language = "zh-cn"
 
     def title(self, obj=None):

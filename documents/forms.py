@@ -10,7 +10,7 @@ from tinymce.widgets import AdminTinyMCE
 from .dates import InvalidDate, format_moment, parse_partial_date
 from .ingest.attachment_text import read_file
 from .models import Article, ArticleRevision, Attachment, Column, Regulation, Speaker
-from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS
+from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_text
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
 EDITOR_CONFIG = {
@@ -63,7 +63,8 @@ class AmendmentsField(forms.Field):
 
     def to_python(self, value):
         entries = []
-        for number, line in enumerate((value or "").splitlines(), start=1):
+        # Cleaned first, as the model will: splitlines() would take a pasted vertical tab or NEL for a line break.
+        for number, line in enumerate(clean_text(value or "").splitlines(), start=1):
             line = line.strip()
             if not line:
                 continue

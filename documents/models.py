@@ -1,3 +1,6 @@
+"""The archive's data: columns, speakers, meetings, articles (with their pending revisions and attachments) and the
+search queue; every save stores text cleaned (sanitize.clean_text) and bodies sanitized."""
+
 import datetime
 import uuid
 
@@ -9,7 +12,18 @@ from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
 from . import dates, titles
-from .sanitize import html_to_text, sanitize_html
+from .sanitize import clean_json, html_to_text, sanitize_html
+
+
+_TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
+
+
+def clean_text_fields(instance):
+    """Every text field of `instance` as it is stored: without the characters sanitize.clean_text drops, strings
+    inside JSON included. A deferred field is left alone (reading it would cost a query)."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, _TEXT_FIELDS) and field.attname in instance.__dict__:
+            setattr(instance, field.attname, clean_json(instance.__dict__[field.attname]))
 
 
 def unique_slug(model, text, instance_pk=None, max_length=80):
@@ -35,6 +49,10 @@ class Column(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("documents:column", args=[self.slug])
 
@@ -55,6 +73,7 @@ class Speaker(models.Model):
         return f"{self.name}（{self.organization}）" if self.organization else self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if not self.slug:
             self.slug = unique_slug(Speaker, self.name, self.pk)
         super().save(*args, **kwargs)
@@ -77,6 +96,7 @@ class Meeting(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if not self.slug:
             self.slug = unique_slug(Meeting, self.name, self.pk, max_length=180)
         super().save(*args, **kwargs)
@@ -258,8 +278,9 @@ class Article(models.Model):
         self._clean_body = self.body
 
     def normalize(self):
-        """Bring the fields to the form they are stored in: the body sanitized (and its plain text), no precision
-        without a date."""
+        """Bring the fields to the form they are stored in: text cleaned, the body sanitized (and its plain text), no
+        precision without a date."""
+        clean_text_fields(self)
         if getattr(self, "_clean_body", None) != self.body:
             self.body = sanitize_html(self.body)
             self.text = html_to_text(self.body)
@@ -346,6 +367,10 @@ class ArticleRevision(models.Model):
     def __str__(self):
         return f"{self.article}（{self.get_status_display()}）"
 
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)
+
     @classmethod
     def differences(cls, article, edited):
         """The fields of `edited` (an unsaved copy of `article` as someone left it) that differ from `article`."""
@@ -422,6 +447,7 @@ class Attachment(models.Model):
         return self.title or self.file.name
 
     def save(self, *args, **kwargs):
+        clean_text_fields(self)
         if self.file:
             if not self.title:
                 self.title = self.file.name.rsplit("/", 1)[-1]

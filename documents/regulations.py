@@ -22,7 +22,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import cache, dates, provisions
+from . import cache_invalidation, dates, provisions
 from .models import Article, Regulation, Repeal
 from .titles import prefix_variants, title_key
 
@@ -284,7 +284,7 @@ def _retire(changed, columns):
 
     queue.enqueue([m.pk for m in changed])
     if columns:
-        cache.invalidate([cache.SITE, *map(cache.column_token, columns)])
+        cache_invalidation.invalidate([cache_invalidation.SITE, *map(cache_invalidation.column_token, columns)])
 
 
 def connect():
@@ -333,7 +333,7 @@ def merge(keep, others, user=None):
 def sync_all(today=None):
     """Group every document, derive every status, over the whole archive: after upgrading an existing archive,
     and daily (cron), when 尚未生效 versions come into force. Returns {"grouped", "changed"} counts."""
-    with cache.batched_invalidation():
+    with cache_invalidation.batched_invalidation():
         grouped = 0
         rows = Article.objects.only(*FIELDS, "text", "regulation_by_hand").order_by("pk")
         for article in rows.iterator(chunk_size=200):

@@ -1,7 +1,10 @@
-"""The one HTML policy of the site: every stored body passes through `sanitize_html`."""
+"""What stored text may hold: the one plain-text rule (`clean_text`, every text field) and the one HTML policy
+(`sanitize_html`, every stored body)."""
 
 import html
+import itertools
 import re
+import unicodedata
 from functools import partial
 
 import bleach
@@ -37,11 +40,69 @@ DROP_WITH_CONTENT = frozenset(
     }
 )
 
+# Dropped from all stored text: control characters but tab and line breaks (NUL, which PostgreSQL refuses; the others
+# XML cannot carry, so one in a title broke the feeds), format characters (zero-width spaces and joiners, bidi
+# overrides that reorder a title on screen, byte-order marks, soft hyphens, tag characters: invisible, they make
+# equal-looking titles differ and can disguise text) and lone surrogates (not UTF-8). Private-use and unassigned
+# code points stay: old fonts put rare characters of names there, and newer Unicode characters are unassigned
+# to this Python. Nothing is normalized (no NFKC): the full-width forms staff type in titles (（２０２２）, Ａ) stay
+# as typed. Search folds them when it matches (search/analysis.py, search/query.py): a search concern, not cleaning.
+_KEPT = "\t\n\r"
+# Categories Cc, Cf and Cs occur only in planes 0, 1 and 14 (2 and 3 hold ideographs, 15 and 16 private use, the
+# others nothing): scanning those takes 25 ms at import instead of 200 ms for all of Unicode.
+_DROPPED = frozenset(
+    char
+    for char in map(chr, itertools.chain(range(0x20000), range(0xE0000, 0xE1000)))
+    if unicodedata.category(char) in ("Cc", "Cf", "Cs") and char not in _KEPT
+)
+
+
+def _char_class(chars):
+    codes = sorted(map(ord, chars))
+    runs = [[codes[0], codes[0]]]
+    for code in codes[1:]:
+        if code == runs[-1][1] + 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return "".join(re.escape(chr(a)) + (f"-{re.escape(chr(b))}" if b > a else "") for a, b in runs)
+
+
+# The dropped characters of the BMP, and every character beyond it (sorted out by _drop): a class with ranges
+# beyond the BMP checks each of them for every character, four times slower on a long body than one range.
+_CANDIDATES = re.compile("[" + _char_class(c for c in _DROPPED if ord(c) < 0x10000) + "\U00010000-\U0010ffff]")
+
+
+def _drop(match):
+    char = match.group()
+    return "" if char in _DROPPED else char
+
+
+def clean_text(value):
+    """`value` without the characters no stored text keeps (above); the same string when it has none."""
+    if not value or _CANDIDATES.search(value) is None:
+        return value
+    cleaned = _CANDIDATES.sub(_drop, value)
+    return value if len(cleaned) == len(value) else cleaned
+
+
+def clean_json(value):
+    """A JSON value (修订沿革, a revision's values) with clean_text applied to every string in it."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, list):
+        return [clean_json(item) for item in value]
+    if isinstance(value, dict):
+        return {key: clean_json(item) for key, item in value.items()}
+    return value
+
+
 _SCHEME = re.compile(r"^\s*([a-zA-Z][a-zA-Z0-9+.\-]*)\s*:")
 
 
 def _url_scheme(value):
-    # Browsers ignore control characters and whitespace inside a scheme (java\tscript:), so drop them first.
+    # Browsers ignore control characters and whitespace inside a scheme (java\tscript:), so drop them first. How
+    # a browser reads a URL, not text cleaning: spaces and entities (&#0;) count here, unlike in clean_text.
     cleaned = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value))
     match = _SCHEME.match(cleaned)
     return match.group(1).lower() if match else None
@@ -129,6 +190,7 @@ def sanitize_html(value):
     """Return `value` with only the tags, attributes and URLs the site allows; links get rel=noopener."""
     if not value:
         return ""
+    value = clean_text(value)
     # The sanitizer dropped every attribute `rel` could be confused with, so adding it is safe.
     return _LINK.sub('<a rel="noopener nofollow"', _cleaner().clean(value))
 

@@ -18,7 +18,7 @@ from typing import Callable
 from django.urls import reverse
 
 from . import dates, pages
-from .search.query import MAX_QUERY_CHARS, clean_text
+from .search.query import MAX_QUERY_CHARS, normalize_input
 
 MAX_SUGGESTIONS = 8
 FIRST_SHARE = 3  # each kind gets up to this many of the 8 before the others fill the places left
@@ -73,7 +73,7 @@ SOURCES = (
 
 def fold(text):
     """The form entries and typed text are compared in: compatibility forms folded, case folded, one space."""
-    return " ".join(clean_text(text).casefold().split())
+    return " ".join(normalize_input(text).casefold().split())
 
 
 class SourceIndex:

@@ -1,4 +1,5 @@
-"""The shared cache of public pages (documents/cache.py): hits cost no query, changes show at once, staff bypass it."""
+"""The shared cache of public pages (documents/cache.py, retired by documents/cache_invalidation.py): hits cost no
+query, changes show at once, staff bypass it."""
 
 import datetime
 
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from documents import cache as page_cache
+from documents import cache_invalidation
 from documents.models import Article, Attachment, Speaker
 
 from .portal_helpers import make_article, page_text
@@ -216,7 +218,7 @@ def test_a_change_during_rendering_leaves_the_page_unstored(client, articles, mo
 
     def home_racing_a_save():
         context = home()
-        page_cache.bump([page_cache.SITE])  # another worker saved an article meanwhile
+        cache_invalidation.bump([cache_invalidation.SITE])  # another worker saved an article meanwhile
         return context
 
     monkeypatch.setattr(pages, "home", home_racing_a_save)
@@ -270,8 +272,8 @@ def test_an_import_retires_cached_pages_once_at_the_end(client, articles, tmp_pa
     client.get("/")
     client.get(reverse("documents:column", args=["news"]))
     bumps = []
-    real_bump = page_cache.bump
-    monkeypatch.setattr(page_cache, "bump", lambda names: bumps.append(set(names)) or real_bump(names))
+    real_bump = cache_invalidation.bump
+    monkeypatch.setattr(cache_invalidation, "bump", lambda names: bumps.append(set(names)) or real_bump(names))
     records = [{"title": f"导入的新闻{n}", "date": f"2022-10-0{n}", "category": "人大要闻", "kind": "新闻",
                 "body": "正文", "source": f"test:{n}"} for n in (1, 2, 3)]
     path = tmp_path / "news.jsonl"
@@ -281,3 +283,58 @@ def test_an_import_retires_cached_pages_once_at_the_end(client, articles, tmp_pa
     assert len(bumps) == 1  # not one per document
     for url in ("/", reverse("documents:column", args=["news"])):
         assert "导入的新闻3" in page_text(client.get(url))
+
+
+def queries_from(module):
+    """A context whose list collects the SQL run from inside `module` (any frame of the call), with Django's
+    execute_wrapper."""
+    import contextlib
+    import traceback
+
+    found = []
+
+    def wrapper(execute, sql, params, many, context):
+        if any(frame.filename == module.__file__ for frame in traceback.extract_stack()):
+            found.append(sql)
+        return execute(sql, params, many, context)
+
+    @contextlib.contextmanager
+    def context():
+        with connection.execute_wrapper(wrapper):
+            yield found
+
+    return context()
+
+
+def test_an_import_asks_the_database_nothing_per_document_for_the_page_cache(client, articles, tmp_path):
+    """Documents imported with a backup's attachments, then updated into another column: the pages of both
+    columns are retired, and the invalidation side reads at most one query for the whole import, not one per
+    document (it used to read each updated article's former column and each attachment's article)."""
+    import json
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    from documents.ingest.importer import import_paths
+
+    name = default_storage.save("attachments/附件.txt", ContentFile("附件的文字".encode()))
+    path = tmp_path / "news.jsonl"
+
+    def import_records(category, update):
+        records = [{"title": f"导入的文章{n}", "date": "2022-10-01", "category": category, "body": "正文",
+                    "source": f"test:{n}", "attachments": [{"title": "附件.txt", "file": name}]} for n in range(4)]
+        path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records), encoding="utf-8")
+        return import_paths([path], status="published", progress=False, update=update)
+
+    with queries_from(cache_invalidation) as found:
+        assert import_records("人大要闻", update=False).imported == 4
+    assert len(found) <= 1 and Attachment.objects.count() == 4
+
+    news_page, documents_page = reverse("documents:column", args=["news"]), reverse("documents:column", args=["documents"])
+    assert "导入的文章3" in page_text(client.get(news_page))
+    assert "导入的文章3" not in page_text(client.get(documents_page))
+    with queries_from(cache_invalidation) as found:
+        assert import_records("公文发布", update=True).updated == 4
+    assert found == []
+    assert "导入的文章3" not in page_text(client.get(news_page))
+    assert "导入的文章3" in page_text(client.get(documents_page))

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from documents.dates import MONTH, UNKNOWN
 from documents.ingest import pipeline
@@ -59,6 +60,58 @@ def test_control_characters_are_dropped_not_fatal(tmp_path):
     assert article.title == "关于加强预算审查监督的决定"
     assert article.text == "第一条 内容。\n\n第二条 施行。"
     assert article.amendments == [{"date": "2021-06-01", "event": "通过"}]
+
+
+@pytest.mark.django_db
+def test_invisible_characters_are_dropped_as_every_save_drops_them_and_a_second_import_changes_nothing(tmp_path):
+    """Zero-width, bidi and BOM characters go too (sanitize.clean_text, the rule of Article.save): the import key and
+    the comparison use the cleaned values, so importing the same file again finds the document unchanged."""
+    path = write(tmp_path / "a.jsonl", record(
+        title="关于\u200b加强\u202e预算审查监督的决定\ufeff", speaker="王\u200d建国", meeting="常委会\u2066会议",
+        history=[{"date": "2021-06-01", "event": "通过\u200b"}], body="第一条\u00ad 内容。",
+    ))
+    assert counts(run(path)) == (1, 0, 0, 0)
+    article = Article.objects.select_related("speaker", "meeting").get()
+    assert (article.title, article.speaker.name, article.meeting.name) == ("关于加强预算审查监督的决定", "王建国", "常委会会议")
+    assert article.amendments == [{"date": "2021-06-01", "event": "通过"}] and article.text == "第一条 内容。"
+    again = run(path)
+    assert counts(again) == (0, 1, 0, 0) and again.stale == 0
+    assert counts(run(path, update=True)) == (0, 1, 0, 0)
+
+
+@pytest.mark.django_db
+def test_limits_of_the_models_fail_a_line_with_a_chinese_reason_naming_it(tmp_path):
+    """Lengths and choices are the models' (full_clean): too long a title, issuer, speaker name or meeting name
+    fails its line, says which field and how long, and creates no speaker or meeting."""
+    path = write(
+        tmp_path / "a.jsonl",
+        record(source="ok"),
+        record(source="long-title", title="长" * 301),
+        record(source="long-issuer", issuer="机" * 201),
+        record(source="long-speaker", speaker="王" * 51),
+        record(source="long-position", speaker="王建国", speaker_title="职" * 101),
+        record(source="long-meeting", meeting="会" * 201),
+    )
+    report = run(path)
+    assert counts(report) == (1, 0, 0, 5)
+    assert [str(failure) for failure in report.failures] == [
+        f"{path} 第 2 行：标题太长（301 字，最多 300 字）",
+        f"{path} 第 3 行：发文机关太长（201 字，最多 200 字）",
+        f"{path} 第 4 行：发言人姓名太长（51 字，最多 50 字）",
+        f"{path} 第 5 行：发言人时任职务太长（101 字，最多 100 字）",
+        f"{path} 第 6 行：会议名称太长（201 字，最多 200 字）",
+    ]
+    assert not Speaker.objects.exists() and not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_reader_s_impossible_kind_or_status_is_refused_by_the_model_s_rules():
+    for fields, reason in (({"kind": "演讲"}, "类型“演讲”不存在"), ({"status": "pending"}, "状态“pending”不存在"),
+                           ({"status": ""}, "状态：此字段不能为空。")):  # Django's own message, in Chinese
+        with pytest.raises(ImportProblem, match=reason), translation.override("en"):  # Chinese whatever is active
+            save_document(DocumentData(title="标题", body_text="正文", **fields), status="published",
+                          default_column="news")
+    assert not Article.objects.exists()
 
 
 @pytest.mark.django_db
@@ -301,6 +354,12 @@ def test_lookups_are_cached_within_a_run(tmp_path):
     # New documents are not looked up one by one: the known keys are read once.
     key_lookups = [q for q in queries if "import_key" in q["sql"] and q["sql"].startswith("SELECT")]
     assert len(key_lookups) == 1
+    # Validation (full_clean) reads nothing: what the lookups found is not checked again, uniqueness neither. The
+    # reads of six documents: the columns, the known keys, the speaker and the meeting by name and a free slug each;
+    # then the import's one citation pass (documents.citation_index), whatever the number of documents.
+    reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
+    linking = next(n for n, sql in enumerate(reads) if "documents_citation" in sql)
+    assert linking == 6 and len(reads) - linking <= 6
 
 
 def comparable(article):

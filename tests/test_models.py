@@ -120,3 +120,20 @@ def test_save_and_its_index_operation_commit_together(monkeypatch):
     with pytest.raises(RuntimeError):
         Article(title="半途而废", column=column).save()
     assert not Article.objects.filter(title="半途而废").exists()
+
+
+def test_a_migration_cleans_text_saved_before_every_save_did(db):
+    import importlib
+
+    from django.apps import apps
+
+    from tests.portal_helpers import make_article
+
+    migration = importlib.import_module("documents.migrations.0011_clean_stored_text")
+    article = make_article("旧标题")
+    Article.objects.filter(pk=article.pk).update(title="旧\x07标题\u200b", amendments=[{"event": "通过\x00"}])
+    clean = make_article("干净的标题")
+    migration.clean_rows(apps, None)
+    article.refresh_from_db()
+    assert article.title == "旧标题" and article.amendments == [{"event": "通过"}]
+    assert Article.objects.get(pk=clean.pk).title == "干净的标题"

@@ -146,7 +146,7 @@ def hostile_site():
     speaker names and positions, meeting names, document numbers, issuers, amendments, attachment names."""
     articles, speakers, meetings = [], [], []
     for n, payload in enumerate(PAYLOADS):
-        # PostgreSQL refuses NUL in text; the admin forms refuse it too. The body keeps it (the sanitizer drops it).
+        # Every save drops control characters (sanitize.clean_text): NUL in the body, a vertical tab elsewhere.
         body_payload, payload = payload, payload.replace("\x00", "\x0b")
         speaker = Speaker.objects.create(name=payload[:50], position=payload[:100], organization=f"单位{n}")
         meeting = Meeting.objects.create(name=f"{payload[:180]}会议{n}")

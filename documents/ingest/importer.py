@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
-from ..cache import batched_invalidation
+from ..cache_invalidation import batched_invalidation
 from ..citation_index import batched_linking
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED

@@ -7,15 +7,16 @@ title, date and body text. Saving is all or nothing per document (one transactio
 import dataclasses
 import datetime
 import hashlib
-import re
 from dataclasses import dataclass, field
 
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
+from django.utils import translation
 
 from ..dates import UNKNOWN_DATE, PartialDate
 from ..models import Article, Attachment, Column, Meeting, Regulation, Speaker
-from ..sanitize import html_to_text, sanitize_html, split_paragraphs, text_to_html
+from ..sanitize import clean_json, clean_text, html_to_text, sanitize_html, split_paragraphs, text_to_html
 from ..titles import title_key
 
 
@@ -93,16 +94,6 @@ def content_key(title, date, text):
     return hashlib.sha256(f"content:{payload}".encode()).hexdigest()
 
 
-def _max_length(name):
-    return Article._meta.get_field(name).max_length
-
-
-_LABELS = {
-    "title": "标题", "subtitle": "副标题", "speaker_title": "发言人职务", "issuer": "发文机关",
-    "doc_number": "文号", "source": "来源",
-}
-
-
 def _clean_body(data):
     """(sanitized html, plain text) of the body; plain text becomes paragraphs without going through bleach."""
     if (data.body_html is None) == (data.body_text is None):
@@ -114,43 +105,112 @@ def _clean_body(data):
     return html, html_to_text(html)
 
 
-# C0 control characters but tab and line breaks, and DEL: invisible junk of old files that PostgreSQL refuses (NUL)
-# and XML feeds cannot carry.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _without_control_characters(data):
-    changes = {
-        f.name: _CONTROL.sub("", value)
-        for f in dataclasses.fields(data)
-        if isinstance(value := getattr(data, f.name), str) and _CONTROL.search(value)
-    }
+def _cleaned(data):
+    """`data` with its text as it will be stored (sanitize.clean_text, the rule Article.save applies): the import
+    key and the comparison with the stored article are computed from that."""
+    changes = {}
+    for f in dataclasses.fields(data):
+        value = getattr(data, f.name)
+        if isinstance(value, str) and (cleaned := clean_text(value)) is not value:
+            changes[f.name] = cleaned
     if data.amendments:
-        changes["amendments"] = [
-            {k: _CONTROL.sub("", v) if isinstance(v, str) else v for k, v in entry.items()}
-            if isinstance(entry, dict) else entry
-            for entry in data.amendments
-        ]
+        changes["amendments"] = clean_json(data.amendments)
     return dataclasses.replace(data, **changes) if changes else data
 
 
-def _check_text_fields(data):
-    if not (data.title or "").strip():
-        raise ImportProblem("缺少标题")
-    for name, label in _LABELS.items():
-        value = getattr(data, name) or ""
-        if len(value) > _max_length(name):
-            raise ImportProblem(f"{label}太长（{len(value)} 字，最多 {_max_length(name)} 字）")
-    if len(data.speaker or "") > Speaker._meta.get_field("name").max_length:
-        raise ImportProblem(f"发言人姓名“{data.speaker[:20]}…”太长")
-    if len(data.meeting or "") > Meeting._meta.get_field("name").max_length:
-        raise ImportProblem(f"会议名称“{data.meeting[:20]}…”太长")
-    if data.kind is not None and data.kind not in Article.Kind.values:
-        raise ImportProblem(f"类型“{data.kind}”不存在")
-    if data.status is not None and data.status not in Article.Status.values:
-        raise ImportProblem(f"状态“{data.status}”不存在")
-    if data.validity is not None and data.validity not in Article.Validity.values:
-        raise ImportProblem(f"时效性“{data.validity}”不存在")
+def _wanted(data, body, column):
+    """The one field map of an import: what the document gives each field of its article, in the form `_stored`
+    reads the article's; None where it gives nothing (the article keeps its value)."""
+    return {
+        "title": data.title.strip(),
+        "subtitle": data.subtitle or "",
+        "column_id": column.pk,
+        "kind": data.kind or Article._meta.get_field("kind").default,
+        "speaker": data.speaker or "",
+        "speaker_title": data.speaker_title or "",
+        "meeting": data.meeting or "",
+        "issuer": data.issuer or "",
+        "doc_number": data.doc_number or "",
+        "partial_date": data.date,
+        "body": body,
+        "source": data.source or "",
+        "amendments": list(data.amendments),
+        "status": data.status,
+        "pinned": data.pinned,
+        "cover_image": data.cover_image,
+        "cover_alt": data.cover_alt,
+        "effective_date": data.effective_date,
+        "validity_override": data.validity,
+        "regulation": data.regulation,
+        "regulation_by_hand": data.regulation_by_hand,
+    }
+
+
+# The fields of the map an article does not hold as the attribute of that name.
+_READ = {
+    "speaker": lambda article: article.speaker.name if article.speaker else "",
+    "meeting": lambda article: article.meeting.name if article.meeting else "",
+    "partial_date": lambda article: article.partial_date,
+    "cover_image": lambda article: article.cover_image.name or "",
+    "regulation": lambda article: article.regulation.key if article.regulation else None,
+}
+# Set apart: speaker and meeting once the article's own fields are valid (new ones are created then), the version
+# group by _set_regulation (it may create the group a backup names).
+_LINKED = ("speaker", "meeting", "regulation")
+
+
+def _stored(article, name):
+    return _READ[name](article) if name in _READ else getattr(article, name)
+
+
+def _same(article, wanted, data):
+    return all(value is None or _stored(article, name) == value for name, value in wanted.items()) and (
+        {name for _, name in data.media_attachments} <= set(article.attachments.values_list("file", flat=True))
+    )
+
+
+def _write(article, wanted):
+    for name, value in wanted.items():
+        if value is None or name in _LINKED:
+            continue
+        if name == "partial_date":
+            article.set_partial_date(value)
+        elif name == "cover_image":
+            article.cover_image = _media_file(value) if value else ""
+        else:
+            setattr(article, name, value)
+
+
+# Not validated again: what the importer looked up (column, speaker, meeting: Django would query each) or made
+# itself (the sanitized body and its text, the amendments read from JSON, the import key it searched by; the
+# database refuses a duplicate key all the same). Unique checks would query too: lookups already did them.
+_TRUSTED = ["column", "speaker", "meeting", "regulation", "body", "text", "amendments", "import_key"]
+
+
+def _validate(instance, exclude=()):
+    """full_clean() of a model instance about to be saved: its length and choice limits. ImportProblem naming the
+    field, in Chinese."""
+    try:
+        instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ImportProblem(_reason(instance, error)) from None
+
+
+def _reason(instance, error):
+    """The first problem full_clean() found, in the words of the import report."""
+    name, problems = next(iter(error.error_dict.items()))
+    problem, meta = problems[0], instance._meta
+    label = str(meta.get_field(name).verbose_name) if name != NON_FIELD_ERRORS else ""
+    if meta.model is not Article and not label.startswith(str(meta.verbose_name)):
+        label = f"{meta.verbose_name}{label}"  # 发言人姓名, not 姓名
+    params = problem.params or {}
+    if problem.code == "max_length":
+        return f"{label}太长（{params['show_value']} 字，最多 {params['limit_value']} 字）"
+    if problem.code == "invalid_choice":
+        return f"{label}“{params['value']}”不存在"
+    with translation.override("zh-hans"):
+        message = " ".join(problem.messages)
+    return f"{label}：{message}" if label else message
 
 
 class LookupCache:
@@ -182,15 +242,20 @@ class LookupCache:
         if name not in self._speakers:
             speaker = Speaker.objects.filter(name=name).order_by("id").first()
             if speaker is None:
-                speaker = Speaker.objects.create(name=name, position=position)
+                speaker = Speaker(name=name, position=position)
+                _validate(speaker, exclude=["slug"])  # made on save
+                speaker.save()
                 self._new.append((self._speakers, name))
             self._speakers[name] = speaker
         return self._speakers[name]
 
     def meeting(self, name):
         if name not in self._meetings:
-            meeting, created = Meeting.objects.get_or_create(name=name)
-            if created:
+            meeting = Meeting.objects.filter(name=name).first()
+            if meeting is None:
+                meeting = Meeting(name=name)
+                _validate(meeting, exclude=["slug"])
+                meeting.save()
                 self._new.append((self._meetings, name))
             self._meetings[name] = meeting
         return self._meetings[name]
@@ -225,8 +290,9 @@ class _DryRun(Exception):
 def save_document(data, *, status, default_column=None, update=False, dry_run=False, cache=None):
     """Save one document, or find it unchanged. Raises ImportProblem; saves nothing then."""
     cache = cache or LookupCache()
-    data = _without_control_characters(data)
-    _check_text_fields(data)
+    data = _cleaned(data)
+    if not (data.title or "").strip():
+        raise ImportProblem("缺少标题")
     body, text = _clean_body(data)
     if not text and not data.attachments and not data.media_attachments:
         raise ImportProblem("正文为空")
@@ -265,36 +331,22 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
             Article.objects.select_related("speaker", "meeting", "regulation").filter(import_key=key).order_by()[:1]
         )
         existing = next(iter(found), None)
+    wanted = _wanted(data, body, column)
     if existing is not None and (existing.deleted_at is not None or not update):
         # Left alone: staff put it in the recycle bin, or the caller did not ask for updates.
-        stale = existing.deleted_at is None and not _same(existing, data, body, column)
+        stale = existing.deleted_at is None and not _same(existing, wanted, data)
         return SaveResult("unchanged", existing, stale=stale)
-    if existing is not None and _same(existing, data, body, column):
+    if existing is not None and _same(existing, wanted, data):
         return SaveResult("unchanged", existing)
 
-    article = existing or Article(import_key=key, status=data.status or status)
-    article.title = data.title.strip()
-    article.subtitle = data.subtitle or ""
-    article.column = column
-    article.kind = data.kind or Article._meta.get_field("kind").default
-    article.speaker = cache.speaker(data.speaker, data.speaker_title or "") if data.speaker else None
-    article.speaker_title = data.speaker_title or ""
-    article.meeting = cache.meeting(data.meeting) if data.meeting else None
-    article.issuer = data.issuer or ""
-    article.doc_number = data.doc_number or ""
-    article.set_partial_date(data.date)
-    article.body, article.text = body, text
+    article = existing or Article(import_key=key, status=status)
+    _write(article, wanted)
+    article.text = text
     article._clean_body = body  # already sanitized: save() must not run bleach again
-    article.source = data.source or ""
-    article.amendments = list(data.amendments)
-    if data.status is not None:
-        article.status = data.status
-    if data.pinned is not None:
-        article.pinned = data.pinned
-    if data.cover_image is not None:
-        article.cover_image = _media_file(data.cover_image) if data.cover_image else ""
-        article.cover_alt = data.cover_alt or ""
-    _set_regulation_fields(article, data)
+    _validate(article, exclude=_TRUSTED)
+    article.speaker = cache.speaker(data.speaker, wanted["speaker_title"]) if data.speaker else None
+    article.meeting = cache.meeting(data.meeting) if data.meeting else None
+    _set_regulation(article, data)
     article._change_reason = "导入更新" if existing else "导入"
     article.save()
     if not existing:
@@ -305,46 +357,14 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     return SaveResult("updated" if existing else "imported", article)
 
 
-def _set_regulation_fields(article, data):
-    article.effective_date = data.effective_date  # None: read again from the (possibly new) body on save
-    if data.validity is not None:
-        article.validity_override = data.validity
+def _set_regulation(article, data):
+    if data.effective_date is None:
+        article.effective_date = None  # read again from the (possibly new) body on save
     if data.regulation is not None:
         article.regulation = Regulation.objects.filter(key=data.regulation).first() or Regulation.objects.create(
             key=data.regulation, title=article.title, title_key=title_key(article.title), issuer=article.issuer
         )
         article._regulation_given = True  # the group it was saved in, not the title rule's choice
-    if data.regulation_by_hand is not None:
-        article.regulation_by_hand = data.regulation_by_hand
-
-
-def _same(article, data, body, column):
-    speaker_name = article.speaker.name if article.speaker else ""
-    meeting_name = article.meeting.name if article.meeting else ""
-    return (
-        article.title == data.title.strip()
-        and article.subtitle == (data.subtitle or "")
-        and article.column_id == column.pk
-        and article.kind == (data.kind or Article._meta.get_field("kind").default)
-        and speaker_name == (data.speaker or "")
-        and article.speaker_title == (data.speaker_title or "")
-        and meeting_name == (data.meeting or "")
-        and article.issuer == (data.issuer or "")
-        and article.doc_number == (data.doc_number or "")
-        and article.partial_date == data.date
-        and article.body == body
-        and article.source == (data.source or "")
-        and article.amendments == list(data.amendments)
-        and (data.status is None or article.status == data.status)
-        and (data.pinned is None or article.pinned == data.pinned)
-        and (data.cover_image is None or (article.cover_image.name or "") == data.cover_image)
-        and (data.cover_alt is None or article.cover_alt == data.cover_alt)
-        and (data.effective_date is None or article.effective_date == data.effective_date)
-        and (data.validity is None or article.validity_override == data.validity)
-        and (data.regulation is None or (article.regulation is not None and article.regulation.key == data.regulation))
-        and (data.regulation_by_hand is None or article.regulation_by_hand == data.regulation_by_hand)
-        and {name for _, name in data.media_attachments} <= set(article.attachments.values_list("file", flat=True))
-    )
 
 
 def _attach(article, attachments, texts, stored_files):

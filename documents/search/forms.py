@@ -5,7 +5,7 @@ import re
 from django import forms
 
 from ..models import Article, Column, Meeting, Speaker
-from .query import MAX_PER_PAGE, PER_PAGE, SORTS, Filters, clean_text
+from .query import MAX_PER_PAGE, PER_PAGE, SORTS, Filters, normalize_input
 
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD，例如 2022-09-22。"}
 _WELL_FORMED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -62,7 +62,7 @@ class SearchForm(forms.Form):
 
     def __init__(self, params, **kwargs):
         # The public names are from/to (Python keywords, hence the renaming).
-        data = {key: clean_text(value) for key, value in params.items()}
+        data = {key: normalize_input(value) for key, value in params.items()}
         data["date_from"], data["date_to"] = data.pop("from", ""), data.pop("to", "")
         super().__init__(data, **kwargs)
 

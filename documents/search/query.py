@@ -29,6 +29,7 @@ from whoosh.util.times import datetime_to_long
 
 from .. import structure
 from ..models import Article, Attachment, Column, Speaker
+from ..sanitize import clean_text
 from . import analysis, engine
 from .backend import ChineseWhooshSearchBackend, IndexUnavailable
 from .highlight import Highlighter
@@ -85,14 +86,15 @@ class ParsedQuery:
         return Highlighter(primary, secondary)
 
 
-def clean_text(value):
-    """Drop control and format characters (NUL included), fold compatibility forms, trim."""
-    value = unicodedata.normalize("NFKC", value or "")
-    return "".join(c for c in value if unicodedata.category(c)[0] != "C" or c in " \t\n").strip()
+def normalize_input(value):
+    """What a reader typed, as search reads it: cleaned as stored text is (sanitize.clean_text), then compatibility
+    forms folded (NFKC: full-width letters and digits to ASCII, as analysis.py folds the index) and trimmed. The fold
+    is for matching only: stored titles keep the full-width forms staff typed."""
+    return unicodedata.normalize("NFKC", clean_text(value or "")).strip()
 
 
 def parse_query(raw):
-    text = clean_text(raw).translate(_QUOTES)
+    text = normalize_input(raw).translate(_QUOTES)
     messages = []
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]

@@ -8,12 +8,12 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from .. import cache, suggestions
+from .. import cache_invalidation, suggestions
 from ..errors import safe_methods_only
 from ..feeds import FEED_ITEMS, SearchFeed
 from ..year_chart import year_chart
 from .forms import SearchForm
-from .query import MAX_QUERY_CHARS, SearchResults, clean_text, search
+from .query import MAX_QUERY_CHARS, SearchResults, normalize_input, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
@@ -75,7 +75,8 @@ def suggest(request):
     """Up to 8 suggestions for what is typed in a search box (JSON); format=opensearch: the OpenSearch
     suggestions form that browsers' search bars read."""
     typed = request.GET.get("q", "")
-    found = suggestions.suggest(typed, generation=cache.tokens([cache.SITE])[cache.SITE])
+    site = cache_invalidation.SITE
+    found = suggestions.suggest(typed, generation=cache_invalidation.tokens([site])[site])
     if request.GET.get("format") == "opensearch":
         payload = [typed[:MAX_QUERY_CHARS], [s.text for s in found], [s.hint for s in found],
                    [request.build_absolute_uri(s.url) for s in found]]
@@ -138,7 +139,7 @@ def _render(request, form, results, status=200, chart_args=None):
         "feed_url": reverse("documents:search_feed") + _url(feed_params) if searched else None,
         "form": form,
         "results": results,
-        "q": clean_text(request.GET.get("q", "")),
+        "q": normalize_input(request.GET.get("q", "")),
         "facets": [
             (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
             for name, title in (("column", "栏目"), ("kind", "类型"), ("validity", "时效性"), ("year", "年份"),

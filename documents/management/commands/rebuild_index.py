@@ -1,3 +1,5 @@
+"""`rebuild_index`: the search index built anew beside the old one, then swapped in."""
+
 import time
 
 from django.core.management import call_command

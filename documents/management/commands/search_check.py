@@ -1,3 +1,5 @@
+"""`search_check`: the search index compared with the published articles."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.search.backend import ChineseWhooshSearchBackend, IndexUnavailable

@@ -1,3 +1,5 @@
+"""`search_sync`: the queued index operations applied, once or in a loop."""
+
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.search.backend import IndexBusy
