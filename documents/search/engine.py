@@ -11,6 +11,7 @@ import heapq
 import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass
 from functools import reduce
 from itertools import accumulate
 from operator import and_
@@ -155,6 +156,8 @@ WORD_FIELD = {"text_bigrams": "text", "title_bigrams": "title"}
 
 def string_matches(reader, fieldname, runs):
     """The documents containing every run of a clause's string (punctuation splits a string into runs)."""
+    if fieldname not in reader.schema:
+        return set()  # an index built before the field existed: rebuild_index adds it
     results = [run_matches(reader, fieldname, run, WORD_FIELD.get(fieldname)) for run in runs]
     return reduce(and_, results) if results else set()
 
@@ -228,40 +231,71 @@ class Scorer:
 # --- evaluation ---------------------------------------------------------------------------------------------------
 
 
-def _clause_scores(reader, table, scorer, clause, tiers):
-    title_score, body_score = tiers
-    runs = clause.runs
-    scores = defaultdict(float)
-    for docnum in string_matches(reader, "title_bigrams", runs):
-        scores[docnum] += title_score
-    for docnum in string_matches(reader, "text_bigrams", runs):
-        scores[docnum] += body_score
-    if not clause.phrase:
-        words = clause.words
-        if words:
-            for docnum, score in scorer.word_scores(reader, table, words).items():
-                scores[docnum] += score
-    return scores
+@dataclass(frozen=True)
+class Weights:
+    """What a clause's string adds to a document's tier when found in each field (query.py sets them far apart
+    and far above any BM25 score, so tiers never mix), and the ratio within which BM25 scores are equal."""
+
+    title: float
+    byline: float
+    body: float
+    band: float  # 1: BM25 as is
 
 
-def evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms, date_range, tiers):
-    """{docnum: score} of the live documents of one segment that match the query and the filters."""
+STRING_FIELDS = (("title_bigrams", "title"), ("byline_bigrams", "byline"), ("text_bigrams", "body"))
+
+
+def _clause_scores(reader, table, scorer, clause, weights):
+    """({docnum: tier}, {docnum: BM25}) of the documents matching one clause."""
+    tier, words = defaultdict(float), {}
+    for fieldname, weight in STRING_FIELDS:
+        for docnum in string_matches(reader, fieldname, clause.runs):
+            tier[docnum] += getattr(weights, weight)
+    if not clause.phrase and clause.words:
+        words = scorer.word_scores(reader, table, clause.words)
+        for docnum in words:
+            tier.setdefault(docnum, 0.0)  # matched by its words alone: the lowest tier
+    return tier, words
+
+
+def _query_scores(reader, table, scorer, parsed, weights):
+    """({docnum: tier}, {docnum: BM25}) of the documents matching every group (AND) of the query."""
+    tier = words = None
+    for group in parsed.groups:
+        group_tier, group_words = defaultdict(float), defaultdict(float)
+        for clause in group:
+            clause_tier, clause_words = _clause_scores(reader, table, scorer, clause, weights)
+            for docnum, score in clause_tier.items():
+                group_tier[docnum] += score
+            for docnum, score in clause_words.items():
+                group_words[docnum] += score
+        if tier is None:
+            tier, words = group_tier, group_words
+        else:
+            tier = {d: s + group_tier[d] for d, s in tier.items() if d in group_tier}
+            words = {d: s + group_words[d] for d, s in words.items() if d in group_words}
+    return tier, words
+
+
+def _name_documents(reader, tier, words, named):
+    """Documents the whole query names (its 文号, its title) leave the tiers for the name's weight, without BM25:
+    they match equally well. named: [(field, key, weight)], the highest weight first."""
+    done = set()
+    for fieldname, key, weight in named:
+        if key and weight:
+            for docnum in (doc_ids(reader, fieldname, key) & tier.keys()) - done:
+                tier[docnum], words[docnum] = weight, 0.0
+                done.add(docnum)
+
+
+def evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights):
+    """({docnum: tier}, {docnum: BM25}) of the live documents of one segment that match the query and the
+    filters; named: [(field, key, weight)] of what the whole query may name."""
     if parsed.groups:
-        matched = None
-        for group in parsed.groups:
-            group_scores = defaultdict(float)
-            for clause in group:
-                for docnum, score in _clause_scores(reader, table, scorer, clause, tiers[:2]).items():
-                    group_scores[docnum] += score
-            if matched is None:
-                matched = group_scores
-            else:
-                matched = {d: s + group_scores[d] for d, s in matched.items() if d in group_scores}
-        if doc_number_key:
-            for docnum in postings(reader, "doc_number", doc_number_key):
-                matched[docnum] = matched.get(docnum, 0.0) + tiers[2]
+        tier, words = _query_scores(reader, table, scorer, parsed, weights)
+        _name_documents(reader, tier, words, named)
     else:
-        matched = dict.fromkeys(table.live, 0.0)
+        tier, words = dict.fromkeys(table.live, 0.0), {}
     allowed = table.live
     for name, value in filter_terms:
         allowed = allowed & table.by_value[name].get(value, set())
@@ -269,18 +303,27 @@ def evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms
     for clause in parsed.excluded:
         for fieldname in ("title_bigrams", "text_bigrams"):
             excluded.update(string_matches(reader, fieldname, clause.runs))
-    keep = matched.keys() & allowed
+    keep = tier.keys() & allowed
     if excluded:
         keep -= excluded
     if date_range:
         start, end = date_range
         dates = table.dates
         keep = {d for d in keep if dates[d] < UNDATED and start <= dates[d] <= end}
-    return {d: matched[d] for d in keep}
+    return {d: tier[d] for d in keep}, words
 
 
-def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc_number_key, tiers):
-    """(django ids of the page's documents, total, {facet: Counter}) over all segments."""
+def band(score, ratio):
+    """The geometric band of a BM25 score (ratio 1.25: 8-10, 10-12.5 ...): inside one band the date decides.
+    A ratio of 1 keeps the score as it is."""
+    if ratio <= 1:
+        return score
+    return math.floor(math.log(score, ratio)) if score > 0 else -math.inf
+
+
+def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, named, weights):
+    """(django ids of the page's documents, total, {facet: Counter}) over all segments. Relevance: the tier,
+    then the band of the BM25 score, then newest first."""
     scorer = Scorer(searcher)
     total, facets, candidates = 0, {name: Counter() for name in FACET_FIELDS}, []
     want = page * per_page
@@ -289,7 +332,7 @@ def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc
         if reader.segment() is None:
             continue  # an empty index
         table = tables(reader)
-        matched = evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms, date_range, tiers)
+        matched, words = evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights)
         total += len(matched)
         for name in FACET_FIELDS:
             values = table.values[name]
@@ -301,7 +344,7 @@ def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc
             return dates[d] if dates[d] < UNDATED else -1
 
         if sort == "relevance":
-            key = lambda d: (matched[d], newer(d))  # noqa: E731 - ties: newest first
+            key = lambda d: (matched[d], band(words.get(d, 0.0), weights.band), newer(d))  # noqa: E731
         elif sort == "newest":
             key = newer
         else:

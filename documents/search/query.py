@@ -7,8 +7,10 @@ Query language (forgiving: any input is a valid query):
   立法 OR 监督        either (OR binds the neighbouring words: 人大 立法 OR 监督 = 人大 AND (立法 OR 监督))
 Operators alone, field syntax (title:), unbalanced quotes and stray symbols are plain text.
 
-Ranking tiers, then BM25 on the jieba words inside a tier: the full 文号 > the string in the title > the string
-in the body > documents that only contain its words.
+Ranking: documents the whole query names, newest first: by their full 文号 > by their title (title_key, with or
+without 中华人民共和国) > by their title without its year or issuer (政府工作报告, 2019年政府工作报告). Then tiers,
+summed over the query's words: the string in the title > in the byline (speaker, position, meeting, issuer) > in
+the body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
 
 With the project's Whoosh engine the query is evaluated by engine.py over the index's segments, through the
 backend's reused searcher (haystack's SearchQuerySet costs 100-300 ms a query on this corpus, Whoosh's own
@@ -37,10 +39,17 @@ MAX_CLAUSES = 12
 FACETS = ("column", "kind", "year", "speaker")
 SORTS = ("relevance", "newest", "oldest")
 
-# Tier scores: far above any BM25 score of the words, so tiers never mix.
-DOC_NUMBER_SCORE = 1_000_000.0
+# What the whole query names, then tiers: far apart, and far above any BM25 score of the words.
+DOC_NUMBER_SCORE = 1e9
+TITLE_KEY_SCORE = 1e8
+TITLE_FORM_SCORE = 1e7
 TITLE_SCORE = 10_000.0
+BYLINE_SCORE = 5_000.0
 BODY_SCORE = 1_000.0
+# BM25 scores count as equal inside geometric bands 25 % wide, where the date decides (newest first): smaller
+# differences are noise of length and repetition. Dates only break ties: an old law that matches clearly better
+# stays before a new one.
+BM25_BAND = 1.25
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
 _TOKEN = re.compile(r'(?P<neg>[-－])?"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
@@ -120,8 +129,8 @@ def parse_query(raw):
     return ParsedQuery(groups, excluded, messages, text)
 
 
-def doc_number_key(text):
-    from ..search_indexes import doc_number_key as key
+def compact_key(text):
+    from ..search_indexes import compact_key as key
 
     return key(text)
 
@@ -220,7 +229,8 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
         start = datetime.datetime.combine(filters.date_from, datetime.time.min) if filters.date_from else None
         end = datetime.datetime.combine(filters.date_to, datetime.time.max) if filters.date_to else None
         date_range = (datetime_to_long(start) if start else 0, datetime_to_long(end) if end else engine.UNDATED - 1)
-    key = doc_number_key(parsed.cleaned)
+    number = compact_key(parsed.cleaned)
+    title = compact_key(" ".join(clause.text for clause in parsed.positive))
     return engine.run(
         backend.searcher(), parsed,
         filter_terms=[(name, getattr(filters, name)) for name in ("column", "kind", "speaker", "meeting")
@@ -228,8 +238,9 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
         date_range=date_range,
         sort="newest" if sort == "relevance" and not parsed.groups else sort,
         page=page, per_page=per_page,
-        doc_number_key=key if len(key) >= 4 else None,
-        tiers=(TITLE_SCORE, BODY_SCORE, DOC_NUMBER_SCORE),
+        named=[("doc_number", number if len(number) >= 4 else "", DOC_NUMBER_SCORE),
+               ("title_keys", title, TITLE_KEY_SCORE), ("title_forms", title, TITLE_FORM_SCORE)],
+        weights=engine.Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND),
     )
 
 
