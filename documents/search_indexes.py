@@ -19,8 +19,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text_bigrams = indexes.NgramField(stored=False)
     title = indexes.CharField(model_attr="title")
     title_bigrams = indexes.NgramField(model_attr="title", stored=False)
-    # Who delivered or issued it, and where: a query word found here weighs more than in the body.
-    byline_bigrams = indexes.NgramField(stored=False)
+    # Who delivered or issued it, and where (speaker, position then, meeting, issuer), one value a line: a query
+    # word found here weighs more than in the body (engine.SegmentTables.byline_matches).
+    byline = indexes.FacetCharField(stored=False)
     # The title as a reader may type it whole (titles.title_forms): exactly, or without its year or issuer.
     title_keys = indexes.MultiValueField(stored=False)
     title_forms = indexes.MultiValueField(stored=False)
@@ -69,10 +70,10 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_text_bigrams(self, obj):
         return self.searchable_text(obj)
 
-    def prepare_byline_bigrams(self, obj):
+    def prepare_byline(self, obj):
         parts = [obj.speaker.name if obj.speaker_id else "", obj.speaker_title,
                  obj.meeting.name if obj.meeting_id else "", obj.issuer]
-        return "\n".join(part for part in parts if part)
+        return "\n".join(part for part in parts if part) or None
 
     @staticmethod
     def title_terms(obj):

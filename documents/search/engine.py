@@ -25,6 +25,7 @@ from . import analysis
 FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting")
 UNDATED = 2**63  # Whoosh stores a missing sortable date as the column's maximum
 K1, B = 1.2, 0.75
+STRING_FIELDS = ("title_bigrams", "text_bigrams")  # where a clause's string is looked for, besides the byline
 TITLE_WORD_WEIGHT = 2.0
 
 
@@ -156,8 +157,6 @@ WORD_FIELD = {"text_bigrams": "text", "title_bigrams": "title"}
 
 def string_matches(reader, fieldname, runs):
     """The documents containing every run of a clause's string (punctuation splits a string into runs)."""
-    if fieldname not in reader.schema:
-        return set()  # an index built before the field existed: rebuild_index adds it
     results = [run_matches(reader, fieldname, run, WORD_FIELD.get(fieldname)) for run in runs]
     return reduce(and_, results) if results else set()
 
@@ -166,23 +165,38 @@ def string_matches(reader, fieldname, runs):
 
 
 class SegmentTables:
-    """What filtering, faceting and sorting need, per document of one segment version."""
+    """What filtering, faceting, sorting and the byline need, per document of one segment version."""
 
     def __init__(self, reader):
         self.live = set(reader.all_doc_ids())
         self.values = {}
         self.by_value = {}
         for name in FACET_FIELDS:
-            column = list(reader.column_reader(name)) if reader.has_column(name) else []
-            self.values[name] = column
-            index = defaultdict(set)
-            for docnum, value in enumerate(column):
-                if value:
-                    index[value].add(docnum)
-            self.by_value[name] = index
+            self.values[name], self.by_value[name] = _column(reader, name)
+        # A few hundred distinct bylines (speakers, meetings, issuers): a substring test on each is cheaper than
+        # checking bigram positions in thousands of documents.
+        self.bylines = {analysis.normalize(value): docs for value, docs in _column(reader, "byline")[1].items()}
         self.dates = list(reader.column_reader("date", translate=False)) if reader.has_column("date") else []
         self.lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
                         for f in ("title", "text")}
+
+    def byline_matches(self, runs):
+        """The documents whose byline contains every run."""
+        found = set()
+        for value, docs in self.bylines.items():
+            if all(run in value for run in runs):
+                found |= docs
+        return found
+
+
+def _column(reader, name):
+    """([value of each docnum], {value: docnums}) of a column field; empty when the index has no such column."""
+    column = list(reader.column_reader(name)) if reader.has_column(name) else []
+    index = defaultdict(set)
+    for docnum, value in enumerate(column):
+        if value:
+            index[value].add(docnum)
+    return column, index
 
 
 _tables = {}
@@ -242,15 +256,14 @@ class Weights:
     band: float  # 1: BM25 as is
 
 
-STRING_FIELDS = (("title_bigrams", "title"), ("byline_bigrams", "byline"), ("text_bigrams", "body"))
-
-
 def _clause_scores(reader, table, scorer, clause, weights):
     """({docnum: tier}, {docnum: BM25}) of the documents matching one clause."""
     tier, words = defaultdict(float), {}
-    for fieldname, weight in STRING_FIELDS:
+    for fieldname, weight in zip(STRING_FIELDS, (weights.title, weights.body)):
         for docnum in string_matches(reader, fieldname, clause.runs):
-            tier[docnum] += getattr(weights, weight)
+            tier[docnum] += weight
+    for docnum in table.byline_matches(clause.runs):
+        tier[docnum] += weights.byline
     if not clause.phrase and clause.words:
         words = scorer.word_scores(reader, table, clause.words)
         for docnum in words:
