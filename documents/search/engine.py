@@ -13,7 +13,7 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass
 from functools import reduce
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import and_
 from pickle import loads
 
@@ -92,6 +92,19 @@ def _positions(value):
     return set(accumulate(loads(value[_INT_SIZE:])))
 
 
+def prefix_terms(searcher, char, limit):
+    """How many bigram terms a single character expands to over the whole index, counting up to limit + 1."""
+    count = 0
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        if reader.segment() is None:
+            continue  # an empty index
+        for fieldname in STRING_FIELDS:
+            if count <= limit:
+                count += sum(1 for _ in islice(reader.expand_prefix(fieldname, char), limit + 1 - count))
+    return count
+
+
 def cover(run):
     """The bigrams (with their offsets) that pin down a run: every other one, plus the last. Exact because
     runs are a position apart in the index (see analysis.bigram_positions)."""
@@ -103,9 +116,10 @@ def cover(run):
     return [(o, run[o : o + 2]) for o in offsets]
 
 
-def doc_ids(reader, fieldname, term):
-    """The document numbers of one term's postings (ids only: cheaper than postings())."""
-    if (fieldname, term) not in reader:
+def doc_ids(reader, fieldname, term, known=False):
+    """The document numbers of one term's postings (ids only: cheaper than postings()); known: the term is in
+    the index (a prefix expansion), no need to look."""
+    if not known and (fieldname, term) not in reader:
         return set()
     matcher = reader.postings(fieldname, term)
     if not isinstance(matcher, W3LeafMatcher):
@@ -125,7 +139,7 @@ def run_matches(reader, fieldname, run, word_field=None):
     if len(run) == 1:
         found = set()
         for term in reader.expand_prefix(fieldname, run):
-            found |= doc_ids(reader, fieldname, term)
+            found |= doc_ids(reader, fieldname, term, known=True)
         return found
     pieces = cover(run)
     if len(pieces) == 1:
