@@ -262,7 +262,8 @@ class Scorer:
 @dataclass(frozen=True)
 class Weights:
     """What a clause's string adds to a document's tier when found in each field (query.py sets them far apart
-    and far above any BM25 score, so tiers never mix), and the ratio within which BM25 scores are equal."""
+    and far above any BM25 score, so tiers never mix), and the ratio of the bands in which BM25 scores count as
+    equal."""
 
     title: float
     byline: float
@@ -300,7 +301,7 @@ def _query_scores(reader, table, scorer, parsed, weights):
             tier, words = group_tier, group_words
         else:
             tier = {d: s + group_tier[d] for d, s in tier.items() if d in group_tier}
-            words = {d: s + group_words[d] for d, s in words.items() if d in group_words}
+            words = {d: words.get(d, 0.0) + group_words.get(d, 0.0) for d in tier}
     return tier, words
 
 
