@@ -1,5 +1,6 @@
 """Search benchmark: build time, query latency and recall of documents.search.query.search() on a corpus,
-side by side with SQL LIKE and SQLite FTS5 trigram on the same data.
+side by side with SQL LIKE and SQLite FTS5 trigram on the same data; then the CPU time of costly queries (many
+single characters, many words) beside that of common ones.
 
     .venv/bin/python bench/search.py [CORPUS_DIR_OR_JSONL ...] [--queries 200] [--seed 2022] [--procs 2]
 
@@ -183,7 +184,46 @@ def run(workdir, args):
         print(f"{'SQLite FTS5 trigram (>=3 chars)':34} {fts_found / max(1, fts_truth):7.3f} "
               f"{percentiles(fts_timings)[0]:8.1f} {percentiles(fts_timings)[1]:8.1f}   "
               f"(build {fts_build:.1f} s, {len(fts_timings)} queries)")
+    costly(queries[:50])
 
+
+CHARS = "的人大法国会民政府工作报告条例规定管理委员第一二三四五六七八九十年月日市省县区发展经济社会"
+TYPICAL = ["政府工作报告", "人民代表大会", "环境保护 条例", "李克强 政府工作报告", "人大 立法 OR 监督", "民法典", "食品安全",
+           "人民政府"]
+COSTLY = {
+    "30 characters joined by OR": " OR ".join(CHARS[:30]),
+    "50 characters, spaced": " ".join(CHARS[:50]),
+    "50 characters, commas": "，".join(CHARS[:50]),
+    "50 characters, quoted": '"' + " ".join(CHARS[:50]) + '"',
+    "人民 and 11 characters excluded": "人民 " + " ".join("-" + c for c in CHARS[:11]),
+    "的": "的",
+    "人 法": "人 法",
+    "12 common words": "人民 政府 管理 规定 条例 委员会 国务院 工作 报告 发展 经济 社会",
+    "100 characters of a title": ("中华人民共和国全国人民代表大会常务委员会关于修改部分法律的决定" * 4)[:100],
+}
+
+
+def cpu_ms(q, repeat=5):
+    from documents.search.query import search
+
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        results = search(q)
+        times.append(time.process_time() - started)
+    return statistics.median(times) * 1000, results
+
+
+def costly(random_queries):
+    """CPU time of search() (page 1, count, facets; warm caches: the median of 5 runs) for costly queries, beside
+    the median over typical ones and over random substrings, with the messages saying what the bounds dropped."""
+    typical = statistics.median(cpu_ms(q)[0] for q in TYPICAL)
+    substrings = statistics.median(cpu_ms(q, repeat=3)[0] for q in random_queries)
+    print(f"\ncostly queries, CPU ms (median of 5, warm), beside typical queries ({typical:.1f} ms: "
+          f"{'、'.join(TYPICAL)}) and {len(random_queries)} random substrings ({substrings:.1f} ms)")
+    for label, q in COSTLY.items():
+        ms, results = cpu_ms(q)
+        print(f"{label:34} {ms:7.1f} ms {ms / typical:5.1f}x  {results.count:5} found  {' '.join(results.messages)}")
 
 if __name__ == "__main__":
     main()

@@ -4,10 +4,12 @@ from haystack import indexes
 
 from .models import Article
 from .search.analysis import runs
+from .titles import title_forms
 
 
-def doc_number_key(value):
-    """A 文号 reduced to its letters, digits and characters: 〔2017〕47号, [2017]47号 and 2017 47 号 agree."""
+def compact_key(value):
+    """A 文号 or a title reduced to its letters, digits and characters, as a query is compared with it:
+    〔2017〕47号, [2017]47号 and 2017 47 号 agree, and so do 《民法典》 and 民法典."""
     return "".join(runs(value or ""))
 
 
@@ -17,6 +19,12 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     text_bigrams = indexes.NgramField(stored=False)
     title = indexes.CharField(model_attr="title")
     title_bigrams = indexes.NgramField(model_attr="title", stored=False)
+    # Who delivered or issued it, and where (speaker, position then, meeting, issuer), one value a line: a query
+    # word found here weighs more than in the body (engine.SegmentTables.byline_matches).
+    byline = indexes.FacetCharField(stored=False)
+    # The title as a reader may type it whole (titles.title_forms): exactly, or without its year or issuer.
+    title_keys = indexes.MultiValueField(stored=False)
+    title_forms = indexes.MultiValueField(stored=False)
     # Exact values for filters and facet counts.
     column = indexes.FacetCharField(model_attr="column__slug")
     kind = indexes.FacetCharField(model_attr="kind")
@@ -63,6 +71,24 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     def prepare_text_bigrams(self, obj):
         return self.searchable_text(obj)
 
+    def prepare_byline(self, obj):
+        parts = [obj.speaker.name if obj.speaker_id else "", obj.speaker_title,
+                 obj.meeting.name if obj.meeting_id else "", obj.issuer]
+        return "\n".join(part for part in parts if part) or None
+
+    @staticmethod
+    def title_terms(obj):
+        """(exact, shortened) keys of the title as the index compares them with a query."""
+        exact, shortened = title_forms(obj.title, obj.issuer)
+        exact = {compact_key(key) for key in exact} - {""}
+        return exact, {compact_key(form) for form in shortened} - exact - {""}
+
+    def prepare_title_keys(self, obj):
+        return sorted(self.title_terms(obj)[0])
+
+    def prepare_title_forms(self, obj):
+        return sorted(self.title_terms(obj)[1])
+
     def prepare_speaker(self, obj):
         return obj.speaker.slug if obj.speaker_id else None
 
@@ -70,7 +96,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return obj.meeting.slug if obj.meeting_id else None
 
     def prepare_doc_number(self, obj):
-        return doc_number_key(obj.doc_number) or None
+        return compact_key(obj.doc_number) or None
 
     def prepare_validity(self, obj):
         return obj.validity or None

@@ -44,7 +44,8 @@ def load_sample():
     for pk, record in enumerate(sample_records(), start=1):
         article = Article(
             pk=pk, title=record["title"], column=columns[record["category"]], kind=kinds[record["kind"]],
-            doc_number=record.get("doc_number") or "", status=Article.Status.PUBLISHED,
+            doc_number=record.get("doc_number") or "", issuer=record.get("issuer") or "",
+            speaker_title=record.get("speaker_title") or "", status=Article.Status.PUBLISHED,
         )
         article.set_partial_date(parse_partial_date(record.get("date")))
         if record.get("speaker"):

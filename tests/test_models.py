@@ -131,7 +131,7 @@ def test_a_migration_cleans_text_saved_before_every_save_did(db):
 
     migration = importlib.import_module("documents.migrations.0011_clean_stored_text")
     article = make_article("旧标题")
-    Article.objects.filter(pk=article.pk).update(title="旧\x07标题\u200b", amendments=[{"event": "通过\x00"}])
+    Article.objects.filter(pk=article.pk).update(title="旧\x07标题\u200b", amendments=[{"event": "通过\x1b"}])
     clean = make_article("干净的标题")
     migration.clean_rows(apps, None)
     article.refresh_from_db()

@@ -6,7 +6,7 @@ from whoosh.query import Phrase
 
 from documents.search import analysis
 from documents.search.engine import cover, run_matches
-from documents.search_indexes import doc_number_key
+from documents.search_indexes import compact_key
 
 
 def tokens(analyzer, text):
@@ -108,6 +108,6 @@ def test_bigram_phrase_with_repeated_bigrams():
     assert _found(ix, "哈哈哈哈") == set()
 
 
-def test_doc_number_key_ignores_brackets_and_width():
-    assert doc_number_key("平政〔2017〕47号") == doc_number_key("平政[2017]47号") == doc_number_key("平政 ２０１７ 47 号")
-    assert doc_number_key("平政〔2017〕47号") != doc_number_key("平政〔2017〕48号")
+def test_compact_key_ignores_brackets_and_width():
+    assert compact_key("平政〔2017〕47号") == compact_key("平政[2017]47号") == compact_key("平政 ２０１７ 47 号")
+    assert compact_key("平政〔2017〕47号") != compact_key("平政〔2017〕48号")

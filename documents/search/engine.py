@@ -11,8 +11,9 @@ import heapq
 import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
+from dataclasses import dataclass
 from functools import reduce
-from itertools import accumulate
+from itertools import accumulate, islice
 from operator import and_
 from pickle import loads
 
@@ -24,6 +25,7 @@ from . import analysis
 FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting", "validity")
 UNDATED = 2**63  # Whoosh stores a missing sortable date as the column's maximum
 K1, B = 1.2, 0.75
+STRING_FIELDS = ("title_bigrams", "text_bigrams")  # where a clause's string is looked for, besides the byline
 TITLE_WORD_WEIGHT = 2.0
 
 
@@ -90,6 +92,19 @@ def _positions(value):
     return set(accumulate(loads(value[_INT_SIZE:])))
 
 
+def prefix_terms(searcher, char, limit):
+    """How many bigram terms a single character expands to over the whole index, counting up to limit + 1."""
+    count = 0
+    for subsearcher, _ in searcher.leaf_searchers():
+        reader = subsearcher.reader()
+        if reader.segment() is None:
+            continue  # an empty index
+        for fieldname in STRING_FIELDS:
+            if count <= limit:
+                count += sum(1 for _ in islice(reader.expand_prefix(fieldname, char), limit + 1 - count))
+    return count
+
+
 def cover(run):
     """The bigrams (with their offsets) that pin down a run: every other one, plus the last. Exact because
     runs are a position apart in the index (see analysis.bigram_positions)."""
@@ -101,9 +116,10 @@ def cover(run):
     return [(o, run[o : o + 2]) for o in offsets]
 
 
-def doc_ids(reader, fieldname, term):
-    """The document numbers of one term's postings (ids only: cheaper than postings())."""
-    if (fieldname, term) not in reader:
+def doc_ids(reader, fieldname, term, known=False):
+    """The document numbers of one term's postings (ids only: cheaper than postings()); known: the term is in
+    the index (a prefix expansion), no need to look."""
+    if not known and (fieldname, term) not in reader:
         return set()
     matcher = reader.postings(fieldname, term)
     if not isinstance(matcher, W3LeafMatcher):
@@ -123,7 +139,7 @@ def run_matches(reader, fieldname, run, word_field=None):
     if len(run) == 1:
         found = set()
         for term in reader.expand_prefix(fieldname, run):
-            found |= doc_ids(reader, fieldname, term)
+            found |= doc_ids(reader, fieldname, term, known=True)
         return found
     pieces = cover(run)
     if len(pieces) == 1:
@@ -163,23 +179,38 @@ def string_matches(reader, fieldname, runs):
 
 
 class SegmentTables:
-    """What filtering, faceting and sorting need, per document of one segment version."""
+    """What filtering, faceting, sorting and the byline need, per document of one segment version."""
 
     def __init__(self, reader):
         self.live = set(reader.all_doc_ids())
         self.values = {}
         self.by_value = {}
         for name in FACET_FIELDS:
-            column = list(reader.column_reader(name)) if reader.has_column(name) else []
-            self.values[name] = column
-            index = defaultdict(set)
-            for docnum, value in enumerate(column):
-                if value:
-                    index[value].add(docnum)
-            self.by_value[name] = index
+            self.values[name], self.by_value[name] = _column(reader, name)
+        # A few hundred distinct bylines (speakers, meetings, issuers): a substring test on each is cheaper than
+        # checking bigram positions in thousands of documents.
+        self.bylines = {analysis.normalize(value): docs for value, docs in _column(reader, "byline")[1].items()}
         self.dates = list(reader.column_reader("date", translate=False)) if reader.has_column("date") else []
         self.lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
                         for f in ("title", "text")}
+
+    def byline_matches(self, runs):
+        """The documents whose byline contains every run."""
+        found = set()
+        for value, docs in self.bylines.items():
+            if all(run in value for run in runs):
+                found |= docs
+        return found
+
+
+def _column(reader, name):
+    """([value of each docnum], {value: docnums}) of a column field; empty when the index has no such column."""
+    column = list(reader.column_reader(name)) if reader.has_column(name) else []
+    index = defaultdict(set)
+    for docnum, value in enumerate(column):
+        if value:
+            index[value].add(docnum)
+    return column, index
 
 
 _tables = {}
@@ -228,40 +259,71 @@ class Scorer:
 # --- evaluation ---------------------------------------------------------------------------------------------------
 
 
-def _clause_scores(reader, table, scorer, clause, tiers):
-    title_score, body_score = tiers
-    runs = clause.runs
-    scores = defaultdict(float)
-    for docnum in string_matches(reader, "title_bigrams", runs):
-        scores[docnum] += title_score
-    for docnum in string_matches(reader, "text_bigrams", runs):
-        scores[docnum] += body_score
-    if not clause.phrase:
-        words = clause.words
-        if words:
-            for docnum, score in scorer.word_scores(reader, table, words).items():
-                scores[docnum] += score
-    return scores
+@dataclass(frozen=True)
+class Weights:
+    """What a clause's string adds to a document's tier when found in each field (query.py sets them far apart
+    and far above any BM25 score, so tiers never mix), and the ratio of the bands in which BM25 scores count as
+    equal."""
+
+    title: float
+    byline: float
+    body: float
+    band: float  # 1: BM25 as is
 
 
-def evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms, date_range, tiers):
-    """{docnum: score} of the live documents of one segment that match the query and the filters."""
+def _clause_scores(reader, table, scorer, clause, weights):
+    """({docnum: tier}, {docnum: BM25}) of the documents matching one clause."""
+    tier, words = defaultdict(float), {}
+    for fieldname, weight in zip(STRING_FIELDS, (weights.title, weights.body)):
+        for docnum in string_matches(reader, fieldname, clause.runs):
+            tier[docnum] += weight
+    for docnum in table.byline_matches(clause.runs):
+        tier[docnum] += weights.byline
+    if not clause.phrase and clause.words:
+        words = scorer.word_scores(reader, table, clause.words)
+        for docnum in words:
+            tier.setdefault(docnum, 0.0)  # matched by its words alone: the lowest tier
+    return tier, words
+
+
+def _query_scores(reader, table, scorer, parsed, weights):
+    """({docnum: tier}, {docnum: BM25}) of the documents matching every group (AND) of the query."""
+    tier = words = None
+    for group in parsed.groups:
+        group_tier, group_words = defaultdict(float), defaultdict(float)
+        for clause in group:
+            clause_tier, clause_words = _clause_scores(reader, table, scorer, clause, weights)
+            for docnum, score in clause_tier.items():
+                group_tier[docnum] += score
+            for docnum, score in clause_words.items():
+                group_words[docnum] += score
+        if tier is None:
+            tier, words = group_tier, group_words
+        else:
+            tier = {d: s + group_tier[d] for d, s in tier.items() if d in group_tier}
+            words = {d: words.get(d, 0.0) + group_words.get(d, 0.0) for d in tier}
+    return tier, words
+
+
+def _name_documents(reader, tier, words, named):
+    """Documents the whole query names (its 文号, its title) leave the tiers for the name's weight, without BM25:
+    they match equally well. named: [(field, key, weight)], the highest weight first."""
+    done = set()
+    for fieldname, key, weight in named:
+        if key and weight:
+            for docnum in (doc_ids(reader, fieldname, key) & tier.keys()) - done:
+                tier[docnum], words[docnum] = weight, 0.0
+                done.add(docnum)
+
+
+def evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights):
+    """({docnum: tier}, {docnum: BM25}) of the live documents of one segment that match the query and the
+    filters; named: [(field, key, weight)] of what the whole query may name."""
     if parsed.groups:
-        matched = None
-        for group in parsed.groups:
-            group_scores = defaultdict(float)
-            for clause in group:
-                for docnum, score in _clause_scores(reader, table, scorer, clause, tiers[:2]).items():
-                    group_scores[docnum] += score
-            if matched is None:
-                matched = group_scores
-            else:
-                matched = {d: s + group_scores[d] for d, s in matched.items() if d in group_scores}
-        if doc_number_key:
-            for docnum in postings(reader, "doc_number", doc_number_key):
-                matched[docnum] = matched.get(docnum, 0.0) + tiers[2]
+        tier, words = _query_scores(reader, table, scorer, parsed, weights)
+        _name_documents(reader, tier, words, named)
     else:
-        matched = dict.fromkeys(table.live, 0.0)
+        tier, words = dict.fromkeys(table.live, 0.0), {}
     allowed = table.live
     for name, value in filter_terms:
         allowed = allowed & table.by_value[name].get(value, set())
@@ -269,18 +331,27 @@ def evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms
     for clause in parsed.excluded:
         for fieldname in ("title_bigrams", "text_bigrams"):
             excluded.update(string_matches(reader, fieldname, clause.runs))
-    keep = matched.keys() & allowed
+    keep = tier.keys() & allowed
     if excluded:
         keep -= excluded
     if date_range:
         start, end = date_range
         dates = table.dates
         keep = {d for d in keep if dates[d] < UNDATED and start <= dates[d] <= end}
-    return {d: matched[d] for d in keep}
+    return {d: tier[d] for d in keep}, words
 
 
-def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc_number_key, tiers):
-    """(django ids of the page's documents, total, {facet: Counter}) over all segments."""
+def band(score, ratio):
+    """The geometric band of a BM25 score (ratio 1.25: 8-10, 10-12.5 ...): inside one band the date decides.
+    A ratio of 1 keeps the score as it is."""
+    if ratio <= 1:
+        return score
+    return math.floor(math.log(score, ratio)) if score > 0 else -math.inf
+
+
+def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, named, weights):
+    """(django ids of the page's documents, total, {facet: Counter}) over all segments. Relevance: the tier,
+    then the band of the BM25 score, then newest first."""
     scorer = Scorer(searcher)
     total, facets, candidates = 0, {name: Counter() for name in FACET_FIELDS}, []
     want = page * per_page
@@ -289,7 +360,7 @@ def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc
         if reader.segment() is None:
             continue  # an empty index
         table = tables(reader)
-        matched = evaluate_segment(reader, table, scorer, parsed, doc_number_key, filter_terms, date_range, tiers)
+        matched, words = evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights)
         total += len(matched)
         for name in FACET_FIELDS:
             values = table.values[name]
@@ -301,10 +372,13 @@ def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, doc
             return dates[d] if dates[d] < UNDATED else -1
 
         if sort == "relevance":
-            # Within a tier an older version of a regulation (已被修改) comes after the others, so the version in
-            # force leads when both match alike; then the score; ties: newest first.
-            amended, tier = table.by_value["validity"].get("amended", ()), tiers[1]
-            key = lambda d: (matched[d] // tier, d not in amended, matched[d], newer(d))  # noqa: E731
+            # Within a tier an older version of a regulation (已被修改) comes after the others, so that the version
+            # in force leads its older versions (their texts differ little: their scores are noise); then the band
+            # of the score; ties: newest first.
+            amended = table.by_value["validity"].get("amended", ())
+            key = lambda d: (  # noqa: E731
+                matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer(d)
+            )
         elif sort == "newest":
             key = newer
         else:

@@ -5,10 +5,13 @@ Query language (forgiving: any input is a valid query):
   "人大常委会"        quoted: exactly the documents containing that string
   -草案              excludes documents containing 草案
   立法 OR 监督        either (OR binds the neighbouring words: 人大 立法 OR 监督 = 人大 AND (立法 OR 监督))
-Operators alone, field syntax (title:), unbalanced quotes and stray symbols are plain text.
+Operators alone, field syntax (title:), unbalanced quotes and stray symbols are plain text. A query's cost is
+bounded (MAX_TERMS, MAX_SINGLE_CHARS, MAX_EXPANSIONS): what is left out is named in a message.
 
-Ranking tiers, then BM25 on the jieba words inside a tier: the full 文号 > the string in the title > the string
-in the body > documents that only contain its words.
+Ranking: documents the whole query names, newest first: by their full 文号 > by their title (title_key, with or
+without 中华人民共和国) > by their title without its year or issuer (政府工作报告, 2019年政府工作报告). Then tiers,
+summed over the query's words: the string in the title > in the byline (speaker, position, meeting, issuer) > in
+the body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
 
 With the project's Whoosh engine the query is evaluated by engine.py over the index's segments, through the
 backend's reused searcher (haystack's SearchQuerySet costs 100-300 ms a query on this corpus, Whoosh's own
@@ -38,15 +41,28 @@ from .indexing import get_backend
 PER_PAGE = 20
 MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 100
-MAX_CLAUSES = 12
+# What one query may cost (a single character is a prefix search over the bigrams, the costliest step): at most
+# MAX_TERMS strings (each run of a clause counts), MAX_SINGLE_CHARS of them single characters, expanding to at
+# most MAX_EXPANSIONS bigram terms over the whole index (的 expands to about 3,400, 法 to 1,400, 罚 to 260).
+# The worst query then costs about five common ones (bench/search.py). What is left out is said in Chinese.
+MAX_TERMS = 8
+MAX_SINGLE_CHARS = 3
+MAX_EXPANSIONS = 1500
 FACETS = ("column", "kind", "year", "speaker", "validity")
 FILTER_FIELDS = ("column", "kind", "speaker", "meeting", "validity")
 SORTS = ("relevance", "newest", "oldest")
 
-# Tier scores: far above any BM25 score of the words, so tiers never mix.
-DOC_NUMBER_SCORE = 1_000_000.0
+# What the whole query names, then tiers: far apart, and far above any BM25 score of the words.
+DOC_NUMBER_SCORE = 1e9
+TITLE_KEY_SCORE = 1e8
+TITLE_FORM_SCORE = 1e7
 TITLE_SCORE = 10_000.0
+BYLINE_SCORE = 5_000.0
 BODY_SCORE = 1_000.0
+# BM25 scores count as equal inside geometric bands 25 % wide, where the date decides (newest first): smaller
+# differences are noise of length and repetition. Dates only break ties: an old law that matches clearly better
+# stays before a new one.
+BM25_BAND = 1.25
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
 _TOKEN = re.compile(r'(?P<neg>[-－])?"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
@@ -68,6 +84,12 @@ class Clause:
     def words(self):
         return list(analysis.words(self.text))
 
+    def keeping(self, runs):
+        """This clause searching only `runs` (some of its own, in order), or None when none is left."""
+        if runs == self.runs:
+            return self
+        return Clause(" ".join(runs), self.phrase, self.negated) if runs else None
+
 
 @dataclass
 class ParsedQuery:
@@ -79,6 +101,12 @@ class ParsedQuery:
     @property
     def positive(self):
         return [clause for group in self.groups for clause in group]
+
+    def keeping(self, kept):
+        """The query with each clause replaced by kept[id(clause)] (None: left out); empty groups disappear."""
+        groups = [[kept[id(c)] for c in group if kept[id(c)]] for group in self.groups]
+        return ParsedQuery([g for g in groups if g], [kept[id(c)] for c in self.excluded if kept[id(c)]],
+                           self.messages, self.cleaned)
 
     def highlighter(self):
         primary = [run for clause in self.positive for run in clause.runs]
@@ -99,7 +127,7 @@ def parse_query(raw):
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         messages.append(f"搜索词太长，只按前 {MAX_QUERY_CHARS} 个字搜索。")
-    groups, excluded, pending_or = [], [], False
+    groups, excluded, ordered, pending_or = [], [], [], False
     for match in _TOKEN.finditer(text):
         if match.group("phrase") is not None:
             clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")))
@@ -114,9 +142,7 @@ def parse_query(raw):
             clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated)
         if not clause.runs:
             continue  # nothing searchable: symbols, emoji, a lone operator
-        if len(groups) + len(excluded) >= MAX_CLAUSES:
-            messages.append(f"搜索词太多，只用了前 {MAX_CLAUSES} 个。")
-            break
+        ordered.append(clause)
         if clause.negated:
             excluded.append(clause)
         elif pending_or:
@@ -124,11 +150,63 @@ def parse_query(raw):
         else:
             groups.append([clause])
         pending_or = False
-    return ParsedQuery(groups, excluded, messages, text)
+    kept, dropped = _within_counts(ordered)
+    return ParsedQuery(groups, excluded, messages + dropped, text).keeping(kept)
 
 
-def doc_number_key(text):
-    from ..search_indexes import doc_number_key as key
+def _within_counts(clauses):
+    """({id(clause): the clause cut to the strings MAX_TERMS and MAX_SINGLE_CHARS allow, or None}, messages
+    naming the strings left out), the first ones kept."""
+    terms = singles = 0
+    kept, too_many, too_many_singles = {}, [], []
+    for clause in clauses:
+        runs = []
+        for run in clause.runs:
+            if terms >= MAX_TERMS:
+                too_many.append(run)
+            elif len(run) == 1 and singles >= MAX_SINGLE_CHARS:
+                too_many_singles.append(run)
+            else:
+                runs.append(run)
+                terms, singles = terms + 1, singles + (len(run) == 1)
+        kept[id(clause)] = clause.keeping(runs)
+    messages = []
+    if too_many:
+        messages.append(f"搜索词太多，只用了前 {MAX_TERMS} 个，略去了：{_listing(too_many)}。")
+    if too_many_singles:
+        messages.append(f"单字太多，只用了前 {MAX_SINGLE_CHARS} 个单字，略去了：{_listing(too_many_singles)}。")
+    return kept, messages
+
+
+def _listing(strings, shown=10):
+    """一、二、三 (and 等 N 个 past the first ten)."""
+    listed = "、".join(strings[:shown])
+    return listed if len(strings) <= shown else f"{listed}等 {len(strings)} 个"
+
+
+def limit_expansions(parsed, searcher):
+    """The query without the single characters that would take it past MAX_EXPANSIONS bigram terms of the
+    index (Whoosh), and a message naming them."""
+    used, kept, dropped = 0, {}, []
+    for clause in parsed.positive + parsed.excluded:
+        runs = []
+        for run in clause.runs:
+            if len(run) == 1:
+                count = engine.prefix_terms(searcher, run, MAX_EXPANSIONS - used)
+                if used + count > MAX_EXPANSIONS:
+                    dropped.append(run)
+                    continue
+                used += count
+            runs.append(run)
+        kept[id(clause)] = clause.keeping(runs)
+    if not dropped:
+        return parsed, []
+    chars = "、".join(f"“{c}”" for c in dropped)
+    return parsed.keeping(kept), [f"单字{chars}太常用，查找太费时，已略去；请改用含有它的词语。"]
+
+
+def compact_key(text):
+    from ..search_indexes import compact_key as key
 
     return key(text)
 
@@ -207,6 +285,10 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
     backend = get_backend(using)
     try:
         if isinstance(backend, ChineseWhooshSearchBackend):
+            parsed, dropped = limit_expansions(parsed, backend.searcher())
+            results.messages += dropped
+            if dropped and not parsed.groups:
+                return results  # nothing left to look for: the message says why
             ids, results.count, raw_facets = _run_whoosh(backend, parsed, filters, sort, page, per_page)
         else:
             ids, results.count, raw_facets = _run_haystack(using, parsed, filters, sort, page, per_page)
@@ -230,15 +312,17 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
         start = datetime.datetime.combine(filters.date_from, datetime.time.min) if filters.date_from else None
         end = datetime.datetime.combine(filters.date_to, datetime.time.max) if filters.date_to else None
         date_range = (datetime_to_long(start) if start else 0, datetime_to_long(end) if end else engine.UNDATED - 1)
-    key = doc_number_key(parsed.cleaned)
+    number = compact_key(parsed.cleaned)
+    title = compact_key(" ".join(clause.text for clause in parsed.positive))
     return engine.run(
         backend.searcher(), parsed,
         filter_terms=[(name, getattr(filters, name)) for name in FILTER_FIELDS if getattr(filters, name)],
         date_range=date_range,
         sort="newest" if sort == "relevance" and not parsed.groups else sort,
         page=page, per_page=per_page,
-        doc_number_key=key if len(key) >= 4 else None,
-        tiers=(TITLE_SCORE, BODY_SCORE, DOC_NUMBER_SCORE),
+        named=[("doc_number", number if len(number) >= 4 else "", DOC_NUMBER_SCORE),
+               ("title_keys", title, TITLE_KEY_SCORE), ("title_forms", title, TITLE_FORM_SCORE)],
+        weights=engine.Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND),
     )
 
 
