@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, regulations, uploads, workflow
 from .admin_review import PendingRevisionFilter, ReviewMixin
-from .forms import ArticleAdminForm, AttachmentForm, RegulationMergeForm, SpeakerMergeForm, UploadForm
+from .forms import ArticleAdminForm, AttachmentForm, MergeForm, UploadForm
 from .models import Article, Attachment, Column, Meeting, RecycledArticle, Regulation, Speaker
 
 # What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
@@ -69,7 +69,7 @@ class SpeakerAdmin(TextCleanedOnSave, admin.ModelAdmin):
         if len(chosen) < 2:
             self.message_user(request, "请至少选择两个发言人记录再合并。", messages.WARNING)
             return None
-        form = SpeakerMergeForm(request.POST if "confirm" in request.POST else None, speakers=chosen)
+        form = MergeForm(request.POST if "confirm" in request.POST else None, choices=chosen, noun="发言人记录")
         if form.is_valid():
             keep = form.cleaned_data["keep"]
             moved = workflow.merge_speakers(keep, [s for s in chosen if s.pk != keep.pk], request.user)
@@ -165,9 +165,9 @@ class RegulationAdmin(admin.ModelAdmin):
         if len(chosen) < 2:
             self.message_user(request, "请至少选择两个法规再合并。", messages.WARNING)
             return None
-        form = RegulationMergeForm(
+        form = MergeForm(
             request.POST if "confirm" in request.POST else None,
-            regulations=self.get_queryset(request).filter(pk__in=[g.pk for g in chosen]),
+            choices=self.get_queryset(request).filter(pk__in=[g.pk for g in chosen]), noun="法规",
         )
         if form.is_valid():
             keep = form.cleaned_data["keep"]

@@ -39,11 +39,7 @@ def dated_link(request, article):
 
 def article_summary(request, article):
     return {
-        "id": article.pk,
-        "title": article.title,
-        "url": _url(request, article),
-        "date": article.partial_date.isoformat(),
-        "date_display": article.date_display,
+        **_brief(request, article),
         "column": named(request, article.column),
         "kind": article.kind,
         "pinned": article.pinned,

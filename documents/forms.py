@@ -224,23 +224,14 @@ class UploadForm(forms.Form):
         return files
 
 
-class SpeakerMergeForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        Speaker.objects.none(), label="保留的记录", widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "请选择要保留的发言人记录。", "invalid_choice": "请选择所列的发言人之一。"},
-    )
+class MergeForm(forms.Form):
+    """Which one of the records selected for merging (发言人, 法规) is kept: `choices` are those records, `noun`
+    names one of them in the messages."""
 
-    def __init__(self, *args, speakers, **kwargs):
+    keep = forms.ModelChoiceField(Speaker.objects.none(), widget=forms.RadioSelect, empty_label=None)
+
+    def __init__(self, *args, choices, noun, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = speakers
-
-
-class RegulationMergeForm(forms.Form):
-    keep = forms.ModelChoiceField(
-        Regulation.objects.none(), label="保留的法规", widget=forms.RadioSelect, empty_label=None,
-        error_messages={"required": "请选择要保留的法规。", "invalid_choice": "请选择所列的法规之一。"},
-    )
-
-    def __init__(self, *args, regulations, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["keep"].queryset = regulations
+        field = self.fields["keep"]
+        field.queryset, field.label = choices, f"保留的{noun}"
+        field.error_messages = {"required": f"请选择要保留的{noun}。", "invalid_choice": f"请选择所列的{noun}之一。"}

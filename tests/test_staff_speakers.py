@@ -57,7 +57,7 @@ def test_merge_without_a_choice_or_with_one_record_does_nothing(client, records)
     response = client.post(
         reverse(URL), {"action": "merge", "_selected_action": [keep.pk, twin.pk], "confirm": "yes", "keep": records[3].pk}
     )
-    assert "请选择所列的发言人之一" in response.content.decode()
+    assert "请选择所列的发言人记录之一" in response.content.decode()
     response = client.post(reverse(URL), {"action": "merge", "_selected_action": [keep.pk]}, follow=True)
     assert "请至少选择两个发言人记录" in response.content.decode()
     assert Speaker.objects.count() == 4
