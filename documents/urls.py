@@ -1,3 +1,5 @@
+"""The public addresses of the archive: pages, feeds, the sitemap, robots.txt, search and its feed and suggestions."""
+
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
