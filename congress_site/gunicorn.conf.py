@@ -40,6 +40,14 @@ def _supervise(server):
             time.sleep(1)
 
 
+def post_fork(server, worker):
+    """Each worker opens the index for itself (open files are not shared across a fork) before it takes a
+    request: its first search then costs what any other does."""
+    from documents.search.warmup import warm_up
+
+    warm_up(keep_open=True)
+
+
 def when_ready(server):
     threading.Thread(target=_supervise, args=(server,), name="search-applier", daemon=True).start()
 

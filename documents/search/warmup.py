@@ -14,9 +14,10 @@ log = logging.getLogger(__name__)
 QUERY = "人民代表大会常务委员会"
 
 
-def warm_up(using="default"):
+def warm_up(using="default", *, keep_open=False):
     """Safe before a fork (gunicorn's preload): it leaves no database connection and no open index file
-    behind, only data the workers then share (the dictionary, segment tables, decoded postings)."""
+    behind, only data the workers then share (the dictionary, segment tables, decoded postings). In a worker
+    (keep_open: gunicorn's post_fork) the index stays open for its requests."""
     from .query import search
 
     analysis.load_dictionary()
@@ -32,6 +33,6 @@ def warm_up(using="default"):
     except Exception:  # a database not migrated yet must not stop the site from starting
         log.exception("warming up search failed; the first search loads what it needs")
     finally:
-        if isinstance(backend, ChineseWhooshSearchBackend):
+        if isinstance(backend, ChineseWhooshSearchBackend) and not keep_open:
             backend.close_searcher()
         connections.close_all()
