@@ -205,12 +205,6 @@ def limit_expansions(parsed, searcher):
     return parsed.keeping(kept), [f"单字{chars}太常用，查找太费时，已略去；请改用含有它的词语。"]
 
 
-def compact_key(text):
-    from ..search_indexes import compact_key as key
-
-    return key(text)
-
-
 # --- results --------------------------------------------------------------------------------------------------
 
 
@@ -312,8 +306,8 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
         start = datetime.datetime.combine(filters.date_from, datetime.time.min) if filters.date_from else None
         end = datetime.datetime.combine(filters.date_to, datetime.time.max) if filters.date_to else None
         date_range = (datetime_to_long(start) if start else 0, datetime_to_long(end) if end else engine.UNDATED - 1)
-    number = compact_key(parsed.cleaned)
-    title = compact_key(" ".join(clause.text for clause in parsed.positive))
+    number = analysis.compact_key(parsed.cleaned)
+    title = analysis.compact_key(" ".join(clause.text for clause in parsed.positive))
     return engine.run(
         backend.searcher(), parsed,
         filter_terms=[(name, getattr(filters, name)) for name in FILTER_FIELDS if getattr(filters, name)],
