@@ -7,7 +7,9 @@ is written and read:
 - writes take a file lock beside the index with bounded waiting and raise instead of retrying forever (haystack's
   AsyncWriter) or swallowing a LockError (haystack's remove());
 - readers never create or modify the index: a missing or broken index raises IndexUnavailable;
-- haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours.
+- haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours;
+- each runs a parsed query through run_query(parsed, filters, sort, page, per_page) (interface.py): Whoosh through
+  engine.py, Elasticsearch through haystack's SearchQuerySet (queryset.py).
 """
 
 import fcntl
@@ -23,7 +25,8 @@ from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 
-from . import schema
+from . import engine, parsing, queryset, ranking, schema
+from .interface import Found
 
 
 class IndexUnavailable(Exception):
@@ -151,6 +154,18 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             except OSError:
                 pass
 
+    # --- querying -----------------------------------------------------------------------------------------
+    def run_query(self, parsed, filters, sort, page, per_page):
+        """The interface.Found of a parsed query: evaluated by engine.py over the reused searcher, ranked by
+        ranking.py; single characters expanding past the cost bound are left out (parsing.limit_expansions)."""
+        searcher = self.searcher()
+        parsed, messages = parsing.limit_expansions(parsed, functools.partial(engine.prefix_terms, searcher))
+        if messages and not parsed.groups:
+            return Found([], 0, {}, parsed, messages)  # nothing left to look for: the message says why
+        ids, count, facets = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
+                                        named=ranking.names(parsed), weights=ranking.weights())
+        return Found(ids, count, facets, parsed, messages)
+
     def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
         """haystack's result building, with a highlighter that understands Chinese."""
         results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
@@ -184,6 +199,9 @@ def _elasticsearch_engine():
         def build_schema(self, fields):
             schema.check_declared(fields)
             return schema.TEXT.name, {**self._get_common_mapping(), **schema.elasticsearch_mapping(words)}
+
+        def run_query(self, parsed, filters, sort, page, per_page):
+            return queryset.run(self.connection_alias, parsed, filters, sort, page, per_page)
 
     class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
         backend = ChineseElasticsearchBackend
