@@ -5,6 +5,8 @@ runs on span objects; a common query matches thousands of documents and the tota
 all. Here the postings of each term are read block by block into dicts (C-speed), phrases are checked with
 set arithmetic on the decoded positions, BM25 is computed inline, and filters and facets use per-segment
 tables built once per segment version. Whoosh remains the index format, the writer and the locking.
+Reading Whoosh's blocks, formats and columns directly is checked on first use (check_whoosh, check_reader):
+another Whoosh or another schema raises UnsupportedIndex instead of giving wrong results silently.
 """
 
 import datetime
