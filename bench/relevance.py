@@ -105,29 +105,28 @@ def judged_queries(docs, seed):
 
 @contextlib.contextmanager
 def bm25_alone():
-    """search()'s matching with every ranking signal but BM25 switched off (the query module's *_SCORE
+    """search()'s matching with every ranking signal but BM25 switched off (the ranking module's *_SCORE
     weights at 0, no banding of BM25 scores)."""
-    from documents.search import query
+    from documents.search import ranking
 
-    saved = {name: getattr(query, name) for name in dir(query) if name.endswith("_SCORE")}
-    if hasattr(query, "BM25_BAND"):
-        saved["BM25_BAND"] = query.BM25_BAND
+    saved = {name: getattr(ranking, name) for name in dir(ranking) if name.endswith("_SCORE")}
+    saved["BM25_BAND"] = ranking.BM25_BAND
     try:
         for name in saved:
-            setattr(query, name, 1.0 if name == "BM25_BAND" else 0.0)
+            setattr(ranking, name, 1.0 if name == "BM25_BAND" else 0.0)
         yield
     finally:
         for name, value in saved.items():
-            setattr(query, name, value)
+            setattr(ranking, name, value)
 
 
 def ranked_by_search(q):
-    """search()'s whole ranking of q (ids in order), through the same function search() calls for a page."""
-    from documents.search import query
+    """search()'s whole ranking of q (ids in order), through the same backend call search() makes for a page."""
     from documents.search.indexing import get_backend
+    from documents.search.interface import Filters
+    from documents.search.parsing import parse_query
 
-    ids, _, _ = query._run_whoosh(get_backend(), query.parse_query(q), query.Filters(), "relevance", 1, ALL)
-    return ids
+    return get_backend().run_query(parse_query(q), Filters(), "relevance", 1, ALL).ids
 
 
 def like_newest_first(haystacks, dates):

@@ -245,7 +245,7 @@ def like_and_recall(figures, sample):
     """The sample through SQL LIKE (timed: every matching id, newest first, = the count and the first page),
     which is the ground truth; search()'s complete result set must hold all of it."""
     from documents.search.indexing import get_backend
-    from documents.search.query import _run_whoosh, parse_query
+    from documents.search.parsing import parse_query
 
     truth, timings = [], []
     for query in sample:
@@ -258,7 +258,7 @@ def like_and_recall(figures, sample):
     # hundred results).
     backend, found, expected, missed = get_backend(), 0, 0, []
     for query, true_ids in zip(sample, truth):
-        ids, _, _ = _run_whoosh(backend, parse_query(query.q), query.search_filters(), "relevance", 1, ALL)
+        ids = backend.run_query(parse_query(query.q), query.search_filters(), "relevance", 1, ALL).ids
         found, expected = found + len(true_ids & set(ids)), expected + len(true_ids)
         if not true_ids <= set(ids):
             missed.append(query)

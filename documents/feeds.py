@@ -18,7 +18,7 @@ from django.utils.html import escape, strip_tags
 
 from . import dates, pages
 from .models import Article, Column, Meeting, Speaker
-from .search.query import MAX_QUERY_CHARS
+from .search.parsing import MAX_QUERY_CHARS
 
 FEED_ITEMS = 30
 SUMMARY_CHARS = 200

@@ -1,39 +1,32 @@
-"""The search schema: one SearchIndex for published articles (the backend decides how each field is analysed)."""
+"""The haystack SearchIndex of published articles: what goes into each field of the index (search/schema.py names
+and types the fields)."""
 
 from haystack import indexes
 
 from .models import Article
-from .search.analysis import runs
+from .search import schema
+from .search.analysis import compact_key
 from .titles import title_forms
 
 
-def compact_key(value):
-    """A 文号 or a title reduced to its letters, digits and characters, as a query is compared with it:
-    〔2017〕47号, [2017]47号 and 2017 47 号 agree, and so do 《民法典》 and 民法典."""
-    return "".join(runs(value or ""))
-
-
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
-    # Words (jieba) and bigrams of the same text: the words rank, the bigrams guarantee recall.
-    text = indexes.CharField(document=True, stored=False)
-    text_bigrams = indexes.NgramField(stored=False)
-    title = indexes.CharField(model_attr="title")
-    title_bigrams = indexes.NgramField(model_attr="title", stored=False)
-    # Who delivered or issued it, and where (speaker, position then, meeting, issuer), one value a line: a query
-    # word found here weighs more than in the body (engine.SegmentTables.byline_matches).
-    byline = indexes.FacetCharField(stored=False)
-    # The title as a reader may type it whole (titles.title_forms): exactly, or without its year or issuer.
-    title_keys = indexes.MultiValueField(stored=False)
-    title_forms = indexes.MultiValueField(stored=False)
-    # Exact values for filters and facet counts.
-    column = indexes.FacetCharField(model_attr="column__slug")
-    kind = indexes.FacetCharField(model_attr="kind")
-    speaker = indexes.FacetCharField()
-    meeting = indexes.FacetCharField()
-    doc_number = indexes.FacetCharField()
-    year = indexes.FacetCharField()
-    validity = indexes.FacetCharField()  # 时效性 of a regulation's version; none for other documents
-    date = indexes.DateField(model_attr="date", null=True)
+    """Each field is named and typed in documents/search/schema.py; here only where its value comes from."""
+
+    text = schema.TEXT.haystack()
+    text_bigrams = schema.TEXT_BIGRAMS.haystack()
+    title = schema.TITLE.haystack(model_attr="title")
+    title_bigrams = schema.TITLE_BIGRAMS.haystack(model_attr="title")
+    byline = schema.BYLINE.haystack()
+    title_keys = schema.TITLE_KEYS.haystack()
+    title_forms = schema.TITLE_FORMS.haystack()
+    column = schema.COLUMN.haystack(model_attr="column__slug")
+    kind = schema.KIND.haystack(model_attr="kind")
+    speaker = schema.SPEAKER.haystack()
+    meeting = schema.MEETING.haystack()
+    doc_number = schema.DOC_NUMBER.haystack()
+    year = schema.YEAR.haystack()
+    validity = schema.VALIDITY.haystack()
+    date = schema.DATE.haystack(model_attr="date")
 
     def get_model(self):
         return Article

@@ -18,7 +18,7 @@ from typing import Callable
 from django.urls import reverse
 
 from . import dates, pages
-from .search.query import MAX_QUERY_CHARS, normalize_input
+from .search.parsing import MAX_QUERY_CHARS, normalize_input
 
 MAX_SUGGESTIONS = 8
 FIRST_SHARE = 3  # each kind gets up to this many of the 8 before the others fill the places left

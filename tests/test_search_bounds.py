@@ -3,7 +3,7 @@ characters expand to; what is left out is named in a Chinese message."""
 
 from documents.dates import parse_partial_date
 from documents.models import Article, Column
-from documents.search import engine, query
+from documents.search import engine, parsing
 from documents.search.indexing import get_backend, rebuild
 from documents.search.query import MAX_SINGLE_CHARS, MAX_TERMS, Filters, parse_query, search
 
@@ -58,7 +58,7 @@ def test_single_characters_expanding_past_the_budget_are_left_out_and_named(db, 
     searcher = get_backend().searcher()
     expansions = {c: engine.prefix_terms(searcher, c, 10**6) for c in "的罚"}
     assert expansions["的"] > expansions["罚"] + 2
-    monkeypatch.setattr(query, "MAX_EXPANSIONS", expansions["罚"] + 1)  # 罚 fits, 的 does not
+    monkeypatch.setattr(parsing, "MAX_EXPANSIONS", expansions["罚"] + 1)  # 罚 fits, 的 does not
 
     results = search("罚 的")
     assert [hit.pk for hit in results.hits] == [fined.pk]
@@ -67,7 +67,7 @@ def test_single_characters_expanding_past_the_budget_are_left_out_and_named(db, 
         alone = search("的", filters=filters)
         assert alone.hits == [] and alone.count == 0 and "单字“的”太常用" in alone.messages[0]
     assert search("目的").hits[0].pk == common.pk  # in a word it costs nothing special
-    monkeypatch.setattr(query, "MAX_EXPANSIONS", expansions["的"] + expansions["罚"])
+    monkeypatch.setattr(parsing, "MAX_EXPANSIONS", expansions["的"] + expansions["罚"])
     assert {hit.pk for hit in search("的 OR 罚").hits} == {common.pk, fined.pk}
 
 

@@ -163,11 +163,12 @@ def test_parse_query_is_forgiving():
 
 def test_the_haystack_path_used_for_elasticsearch_agrees(sample):
     """Other engines go through haystack's SearchQuerySet with the same parsing; run it on Whoosh here."""
-    from documents.search import query
+    from documents.search import query, queryset
 
     for q, filters in [('"国务院"', Filters()), ("人民政府", Filters(kind="regulation")), ("委员会 -管理", Filters())]:
         parsed = query.parse_query(q)
-        ids, count, facets = query._run_haystack("default", parsed, filters, "relevance", 1, 100)
+        found = queryset.run("default", parsed, filters, "relevance", 1, 100)
+        ids, count, facets = found.ids, found.count, found.facets
         expected = set(all_pks(q, filters=filters)[0])
         assert set(ids) >= expected if not parsed.groups[0][0].phrase else set(ids) == expected, q
         assert count == len(ids) and sum(facets["kind"].values()) == count

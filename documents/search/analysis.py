@@ -60,6 +60,12 @@ def runs(text):
     return RUN.findall(normalize(text))
 
 
+def compact_key(value):
+    """A 文号 or a title reduced to its letters, digits and characters, as a query is compared with it:
+    〔2017〕47号, [2017]47号 and 2017 47 号 agree, and so do 《民法典》 and 民法典."""
+    return "".join(runs(value or ""))
+
+
 def bigram_positions(text):
     """{term: [positions]} of the bigram representation (see the module docstring). A run's bigrams and its
     last character take consecutive positions; one position is left empty between runs, so that bigrams two

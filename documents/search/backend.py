@@ -1,14 +1,15 @@
 """haystack engines for Chinese: Whoosh (the default) and Elasticsearch 7 (by settings, for a bigger city).
 
-The SearchIndex (documents/search_indexes.py) stays the one source of the schema; these subclasses only change
-how its fields are analysed and how the Whoosh index is written and read:
+The fields are schema.py's (the SearchIndex in documents/search_indexes.py says where their values come from);
+these subclasses build the Whoosh schema and the Elasticsearch mapping from it, and change how the Whoosh index
+is written and read:
 
-- text fields get jieba words (analysis.WordsField), `NgramField`s get character bigrams (analysis.BigramField),
-  facet fields become untokenised sortable IDs, and big text is not stored (the database has it);
 - writes take a file lock beside the index with bounded waiting and raise instead of retrying forever (haystack's
   AsyncWriter) or swallowing a LockError (haystack's remove());
 - readers never create or modify the index: a missing or broken index raises IndexUnavailable;
-- haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours.
+- haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours;
+- each runs a parsed query through run_query(parsed, filters, sort, page, per_page) (interface.py): Whoosh through
+  engine.py, Elasticsearch through haystack's SearchQuerySet (queryset.py).
 """
 
 import fcntl
@@ -20,13 +21,12 @@ import contextlib
 from contextlib import contextmanager
 
 from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
-from haystack.constants import ID
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
-from whoosh.fields import BOOLEAN, DATETIME, ID as WHOOSH_ID, KEYWORD, NUMERIC
 
-from .analysis import BigramField, WordsField
+from . import engine, parsing, queryset, ranking, schema
+from .interface import Found
 
 
 class IndexUnavailable(Exception):
@@ -73,30 +73,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
 
     # --- schema -------------------------------------------------------------------------------------------
     def build_schema(self, fields):
-        content_field_name, schema = super().build_schema(fields)
-        for field_class in fields.values():
-            name = field_class.index_fieldname
-            schema.remove(name)
-            schema.add(name, self.whoosh_field(field_class))
-        return content_field_name, schema
-
-    @staticmethod
-    def whoosh_field(field_class):
-        kind, stored, boost = field_class.field_type, field_class.stored, field_class.boost
-        if kind in ("ngram", "edge_ngram"):
-            return BigramField(stored=stored, field_boost=boost)
-        if kind in ("date", "datetime"):
-            return DATETIME(stored=stored, sortable=True)
-        if kind in ("integer", "float"):
-            return NUMERIC(numtype=int if kind == "integer" else float, stored=stored, sortable=True)
-        if kind == "boolean":
-            return BOOLEAN(stored=stored)
-        if field_class.is_multivalued:
-            return KEYWORD(stored=stored, commas=True, scorable=True)
-        if hasattr(field_class, "facet_for") or not field_class.indexed:
-            # Facets and filters: the exact value, with a column for fast counting and sorting.
-            return WHOOSH_ID(stored=stored, sortable=True)
-        return WordsField(stored=stored, field_boost=boost)
+        """schema.py's Whoosh schema, once the SearchIndex is found to declare the same fields."""
+        schema.check_declared(fields)
+        return schema.TEXT.name, schema.whoosh_schema()
 
     # --- writing ------------------------------------------------------------------------------------------
     def index_exists(self):
@@ -139,7 +118,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
 
     def remove(self, obj_or_string, commit=True):
         with self.writer() as writer:
-            writer.delete_by_term(ID, get_identifier(obj_or_string))
+            writer.delete_by_term(schema.DOCUMENT_ID.name, get_identifier(obj_or_string))
 
     # --- reading ------------------------------------------------------------------------------------------
     def searcher(self):
@@ -175,6 +154,18 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             except OSError:
                 pass
 
+    # --- querying -----------------------------------------------------------------------------------------
+    def run_query(self, parsed, filters, sort, page, per_page):
+        """The interface.Found of a parsed query: evaluated by engine.py over the reused searcher, ranked by
+        ranking.py; single characters expanding past the cost bound are left out (parsing.limit_expansions)."""
+        searcher = self.searcher()
+        parsed, messages = parsing.limit_expansions(parsed, functools.partial(engine.prefix_terms, searcher))
+        if messages and not parsed.groups:
+            return Found([], 0, {}, parsed, messages)  # nothing left to look for: the message says why
+        ids, count, facets = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
+                                        named=ranking.names(parsed), weights=ranking.weights())
+        return Found(ids, count, facets, parsed, messages)
+
     def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
         """haystack's result building, with a highlighter that understands Chinese."""
         results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
@@ -194,7 +185,7 @@ class ChineseWhooshEngine(WhooshEngine):
 
 @functools.cache
 def _elasticsearch_engine():
-    """The Elasticsearch 7 engine with Chinese analysers: words -> IK (or smartcn), n-gram fields -> `cjk`
+    """The Elasticsearch 7 engine with Chinese analysers: words -> IK (or smartcn), bigram fields -> `cjk`
     bigrams. Defined lazily because the elasticsearch client is an optional dependency."""
     from django.conf import settings
     from haystack.backends.elasticsearch7_backend import (
@@ -205,12 +196,12 @@ def _elasticsearch_engine():
     words = getattr(settings, "SEARCH_ES_ANALYZER", "ik_max_word")
 
     class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
-        DEFAULT_FIELD_MAPPING = {"type": "text", "analyzer": words}
-        FIELD_MAPPINGS = {
-            **Elasticsearch7SearchBackend.FIELD_MAPPINGS,
-            "ngram": {"type": "text", "analyzer": "cjk"},
-            "edge_ngram": {"type": "text", "analyzer": "cjk"},
-        }
+        def build_schema(self, fields):
+            schema.check_declared(fields)
+            return schema.TEXT.name, {**self._get_common_mapping(), **schema.elasticsearch_mapping(words)}
+
+        def run_query(self, parsed, filters, sort, page, per_page):
+            return queryset.run(self.connection_alias, parsed, filters, sort, page, per_page)
 
     class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
         backend = ChineseElasticsearchBackend

@@ -5,8 +5,12 @@ runs on span objects; a common query matches thousands of documents and the tota
 all. Here the postings of each term are read block by block into dicts (C-speed), phrases are checked with
 set arithmetic on the decoded positions, BM25 is computed inline, and filters and facets use per-segment
 tables built once per segment version. Whoosh remains the index format, the writer and the locking.
+Reading Whoosh's blocks, formats and columns directly is checked on first use (check_whoosh, check_reader):
+another Whoosh or another schema raises UnsupportedIndex instead of giving wrong results silently.
 """
 
+import datetime
+import functools
 import heapq
 import math
 import threading
@@ -17,16 +21,72 @@ from itertools import accumulate, islice
 from operator import and_
 from pickle import loads
 
-from whoosh.codec.whoosh3 import W3LeafMatcher
+import whoosh
+from whoosh import formats
+from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 from whoosh.system import _INT_SIZE
 
-from . import analysis
+from . import analysis, schema
 
-FACET_FIELDS = ("column", "kind", "year", "speaker", "meeting", "validity")
-UNDATED = 2**63  # Whoosh stores a missing sortable date as the column's maximum
+# Per-segment tables: the values filtered on and counted.
+TABLE_FIELDS = tuple(dict.fromkeys(schema.FILTERS + schema.FACETS))
 K1, B = 1.2, 0.75
-STRING_FIELDS = ("title_bigrams", "text_bigrams")  # where a clause's string is looked for, besides the byline
 TITLE_WORD_WEIGHT = 2.0
+# The Whoosh versions whose internals this module reads (pyproject.toml pins the same range).
+WHOOSH_VERSIONS = ((2, 7, 4), (2, 8))
+# The postings format of each kind of field, as this module reads them: positions decoded by _positions(),
+# weights read as term frequencies (BM25), document ids alone of the others.
+FORMATS = {
+    schema.WORDS: formats.Positions, schema.BIGRAMS: formats.Positions, schema.KEYS: formats.Frequency,
+    schema.EXACT: formats.Existence, schema.DATE_KIND: formats.Existence, schema.IDENTIFIER: formats.Existence,
+}
+# W3LeafMatcher's block reading, used to decode a block at a time.
+BLOCK_READING = ("_read_ids", "_read_weights", "_read_values", "_next_block")
+
+
+class UnsupportedIndex(RuntimeError):
+    """Whoosh or the index is not what this module reads: reading on would give wrong results silently."""
+
+
+# --- what the engine reads of Whoosh ---------------------------------------------------------------------------
+
+
+@functools.cache
+def check_whoosh():
+    """Raise UnsupportedIndex unless the installed Whoosh is one whose internals this module reads: the version,
+    the leaf matcher's block reading, the Positions encoding."""
+    low, high = WHOOSH_VERSIONS
+    if not low <= whoosh.__version__ < high:
+        raise UnsupportedIndex(
+            f"documents/search/engine.py reads Whoosh's postings blocks as Whoosh {'.'.join(map(str, low))} to "
+            f"{'.'.join(map(str, high))} (exclusive) write them; Whoosh {whoosh.versionstring()} is installed: "
+            "install a version in that range, or check engine.py against the new one and widen WHOOSH_VERSIONS"
+        )
+    missing = [name for name in BLOCK_READING if not callable(getattr(W3LeafMatcher, name, None))]
+    if missing:
+        raise UnsupportedIndex(f"Whoosh's W3LeafMatcher lacks {missing}, which engine.py reads postings with")
+    sample = [0, 3, 4, 70_000]
+    if sorted(_positions(formats.Positions().encode(sample))) != sample:
+        raise UnsupportedIndex("Whoosh's Positions format encodes positions otherwise than engine._positions reads")
+
+
+def check_reader(reader):
+    """Raise UnsupportedIndex unless one segment is written by the W3 codec and each of the project's fields in
+    it has the postings format its kind is read in (a field the index lacks is left alone: an index built before
+    it existed ranks without it)."""
+    if not isinstance(reader.codec(), W3Codec):
+        raise UnsupportedIndex(f"index segment written by {type(reader.codec()).__name__}, engine.py reads W3Codec's")
+    for field in schema.FIELDS:
+        if field.name not in reader.schema:
+            continue
+        found, expected = type(reader.schema[field.name].format), FORMATS[field.kind]
+        if found is not expected:
+            raise UnsupportedIndex(
+                f"index field {field.name!r} ({field.kind}) has the postings format {found.__name__}, engine.py "
+                f"reads {expected.__name__}: the index was built with another schema; run rebuild_index"
+            )
+    if schema.DATE.name in reader.schema and reader.schema[schema.DATE.name].column_type is None:
+        raise UnsupportedIndex(f"index field {schema.DATE.name!r} has no column; run rebuild_index")
 
 
 # --- postings -------------------------------------------------------------------------------------------------
@@ -99,7 +159,7 @@ def prefix_terms(searcher, char, limit):
         reader = subsearcher.reader()
         if reader.segment() is None:
             continue  # an empty index
-        for fieldname in STRING_FIELDS:
+        for fieldname in schema.STRING_FIELDS:
             if count <= limit:
                 count += sum(1 for _ in islice(reader.expand_prefix(fieldname, char), limit + 1 - count))
     return count
@@ -166,12 +226,9 @@ def run_matches(reader, fieldname, run, word_field=None):
     return found
 
 
-WORD_FIELD = {"text_bigrams": "text", "title_bigrams": "title"}
-
-
 def string_matches(reader, fieldname, runs):
     """The documents containing every run of a clause's string (punctuation splits a string into runs)."""
-    results = [run_matches(reader, fieldname, run, WORD_FIELD.get(fieldname)) for run in runs]
+    results = [run_matches(reader, fieldname, run, schema.STRING_FIELDS.get(fieldname)) for run in runs]
     return reduce(and_, results) if results else set()
 
 
@@ -185,14 +242,21 @@ class SegmentTables:
         self.live = set(reader.all_doc_ids())
         self.values = {}
         self.by_value = {}
-        for name in FACET_FIELDS:
+        for name in TABLE_FIELDS:
             self.values[name], self.by_value[name] = _column(reader, name)
         # A few hundred distinct bylines (speakers, meetings, issuers): a substring test on each is cheaper than
         # checking bigram positions in thousands of documents.
-        self.bylines = {analysis.normalize(value): docs for value, docs in _column(reader, "byline")[1].items()}
-        self.dates = list(reader.column_reader("date", translate=False)) if reader.has_column("date") else []
+        bylines = _column(reader, schema.BYLINE.name)[1]
+        self.bylines = {analysis.normalize(value): docs for value, docs in bylines.items()}
+        # Dates as the column holds them (Whoosh's sortable numbers); an undated document holds the column's default.
+        self.date_field = reader.schema[schema.DATE.name]
+        self.undated = self.date_field.column_type.default_value()
+        if reader.has_column(schema.DATE.name):
+            self.dates = list(reader.column_reader(schema.DATE.name, translate=False))
+        else:
+            self.dates = [self.undated] * reader.doc_count_all()
         self.lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
-                        for f in ("title", "text")}
+                        for f in (schema.TITLE.name, schema.TEXT.name)}
 
     def byline_matches(self, runs):
         """The documents whose byline contains every run."""
@@ -202,10 +266,20 @@ class SegmentTables:
                 found |= docs
         return found
 
+    def date_bounds(self, first, last):
+        """(low, high) column values of the documents dated from `first` to `last` (dates, inclusive; None: no
+        bound), or None when both are None. Undated documents fall outside any bounds."""
+        if first is None and last is None:
+            return None
+        low = self.date_field.to_column_value(datetime.datetime.combine(first, datetime.time.min)) if first else 0
+        high = (self.date_field.to_column_value(datetime.datetime.combine(last, datetime.time.max)) if last
+                else self.undated - 1)
+        return low, min(high, self.undated - 1)
+
 
 def _column(reader, name):
     """([value of each docnum], {value: docnums}) of a column field; empty when the index has no such column."""
-    column = list(reader.column_reader(name)) if reader.has_column(name) else []
+    column = list(reader.column_reader(name)) if name in reader.schema and reader.has_column(name) else []
     index = defaultdict(set)
     for docnum, value in enumerate(column):
         if value:
@@ -217,9 +291,11 @@ _tables = {}
 
 
 def tables(reader):
+    """The segment's tables, built (and the segment checked: check_reader) on its first use."""
     segment = reader.segment()
     key = (segment.segment_id(), segment.deleted_count())
     if key not in _tables:
+        check_reader(reader)
         if len(_tables) > 64:
             _tables.clear()
         _tables[key] = SegmentTables(reader)
@@ -232,10 +308,12 @@ def tables(reader):
 class Scorer:
     """BM25 over the jieba words, with collection statistics of the whole index."""
 
+    FIELDS = {schema.TEXT.name: 1.0, schema.TITLE.name: TITLE_WORD_WEIGHT}  # a word in the title counts double
+
     def __init__(self, searcher):
         self.searcher = searcher
         self.n = max(1, searcher.doc_count_all())
-        self.avg = {f: max(1.0, searcher.field_length(f) / self.n) for f in ("title", "text")}
+        self.avg = {f: max(1.0, searcher.field_length(f) / self.n) for f in self.FIELDS}
 
     def idf(self, fieldname, term):
         return math.log(self.n / (self.searcher.doc_frequency(fieldname, term) + 1)) + 1
@@ -243,7 +321,7 @@ class Scorer:
     def word_scores(self, reader, table, words):
         """{docnum: BM25} of the documents containing all `words` in the title or all in the text."""
         scores = {}
-        for fieldname, weight in (("text", 1.0), ("title", TITLE_WORD_WEIGHT)):
+        for fieldname, weight in self.FIELDS.items():
             lists = [(self.idf(fieldname, w), postings(reader, fieldname, w)) for w in words]
             if not lists or not all(plist for _, plist in lists):
                 continue
@@ -261,7 +339,7 @@ class Scorer:
 
 @dataclass(frozen=True)
 class Weights:
-    """What a clause's string adds to a document's tier when found in each field (query.py sets them far apart
+    """What a clause's string adds to a document's tier when found in each field (ranking.py sets them far apart
     and far above any BM25 score, so tiers never mix), and the ratio of the bands in which BM25 scores count as
     equal."""
 
@@ -270,13 +348,26 @@ class Weights:
     body: float
     band: float  # 1: BM25 as is
 
+    def of_string_field(self, fieldname):
+        return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A key by which the whole query may name documents (their 文号, their title's forms) in a field of exact
+    keys, and the tier of the documents it names."""
+
+    field: str
+    key: str
+    weight: float
+
 
 def _clause_scores(reader, table, scorer, clause, weights):
     """({docnum: tier}, {docnum: BM25}) of the documents matching one clause."""
     tier, words = defaultdict(float), {}
-    for fieldname, weight in zip(STRING_FIELDS, (weights.title, weights.body)):
+    for fieldname in schema.STRING_FIELDS:
         for docnum in string_matches(reader, fieldname, clause.runs):
-            tier[docnum] += weight
+            tier[docnum] += weights.of_string_field(fieldname)
     for docnum in table.byline_matches(clause.runs):
         tier[docnum] += weights.byline
     if not clause.phrase and clause.words:
@@ -306,38 +397,45 @@ def _query_scores(reader, table, scorer, parsed, weights):
 
 
 def _name_documents(reader, tier, words, named):
-    """Documents the whole query names (its 文号, its title) leave the tiers for the name's weight, without BM25:
-    they match equally well. named: [(field, key, weight)], the highest weight first."""
+    """Documents the whole query names leave the tiers for the name's weight, without BM25: they match equally
+    well. named: [Name], the highest weight first."""
     done = set()
-    for fieldname, key, weight in named:
-        if key and weight:
-            for docnum in (doc_ids(reader, fieldname, key) & tier.keys()) - done:
-                tier[docnum], words[docnum] = weight, 0.0
+    for name in named:
+        if name.key and name.weight:
+            for docnum in (doc_ids(reader, name.field, name.key) & tier.keys()) - done:
+                tier[docnum], words[docnum] = name.weight, 0.0
                 done.add(docnum)
 
 
-def evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights):
+def _allowed(table, filters):
+    """The live documents the filters' exact values allow (filters: a search.interface.Filters)."""
+    allowed = table.live
+    for name in schema.FILTERS:
+        value = getattr(filters, name)
+        if value:
+            allowed = allowed & table.by_value[name].get(value, set())
+    return allowed
+
+
+def evaluate_segment(reader, table, scorer, parsed, filters, named, weights):
     """({docnum: tier}, {docnum: BM25}) of the live documents of one segment that match the query and the
-    filters; named: [(field, key, weight)] of what the whole query may name."""
+    filters; named: [Name] of what the whole query may name."""
     if parsed.groups:
         tier, words = _query_scores(reader, table, scorer, parsed, weights)
         _name_documents(reader, tier, words, named)
     else:
         tier, words = dict.fromkeys(table.live, 0.0), {}
-    allowed = table.live
-    for name, value in filter_terms:
-        allowed = allowed & table.by_value[name].get(value, set())
     excluded = set()
     for clause in parsed.excluded:
-        for fieldname in ("title_bigrams", "text_bigrams"):
+        for fieldname in schema.STRING_FIELDS:
             excluded.update(string_matches(reader, fieldname, clause.runs))
-    keep = tier.keys() & allowed
+    keep = tier.keys() & _allowed(table, filters)
     if excluded:
         keep -= excluded
-    if date_range:
-        start, end = date_range
-        dates = table.dates
-        keep = {d for d in keep if dates[d] < UNDATED and start <= dates[d] <= end}
+    bounds = table.date_bounds(filters.date_from, filters.date_to)
+    if bounds:
+        low, high = bounds
+        keep = {d for d in keep if low <= table.dates[d] <= high}
     return {d: tier[d] for d in keep}, words
 
 
@@ -349,43 +447,48 @@ def band(score, ratio):
     return math.floor(math.log(score, ratio)) if score > 0 else -math.inf
 
 
-def run(searcher, parsed, *, filter_terms, date_range, sort, page, per_page, named, weights):
-    """(django ids of the page's documents, total, {facet: Counter}) over all segments. Relevance: the tier,
-    then the band of the BM25 score, then newest first."""
+def _sort_key(table, sort, matched, words, weights):
+    """The key of a document in a segment's results, the first result the largest."""
+    dates, undated = table.dates, table.undated
+
+    def newer(d):  # undated documents count as oldest
+        return dates[d] if dates[d] != undated else -1
+
+    if sort == "newest":
+        return newer
+    if sort == "oldest":
+        return lambda d: -dates[d]  # undated (the column's maximum) last
+    # Within a tier an older version of a regulation (已被修改) comes after the others, so that the version in force
+    # leads its older versions (their texts differ little: their scores are noise); then the band of the score;
+    # ties: newest first.
+    amended = table.by_value[schema.VALIDITY.name].get("amended", ())
+    return lambda d: (matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer(d))
+
+
+def run(searcher, parsed, filters, *, sort, page, per_page, named, weights):
+    """(article ids of the page's documents, total, {facet: Counter}) over all segments. filters: a
+    search.interface.Filters; sort: relevance (the tier, then the band of the BM25 score, then newest first),
+    newest or oldest; named: [Name]; weights: Weights."""
+    check_whoosh()
     scorer = Scorer(searcher)
-    total, facets, candidates = 0, {name: Counter() for name in FACET_FIELDS}, []
+    total, facets, candidates = 0, {name: Counter() for name in schema.FACETS}, []
     want = page * per_page
     for subsearcher, _ in searcher.leaf_searchers():
         reader = subsearcher.reader()
         if reader.segment() is None:
             continue  # an empty index
         table = tables(reader)
-        matched, words = evaluate_segment(reader, table, scorer, parsed, named, filter_terms, date_range, weights)
+        matched, words = evaluate_segment(reader, table, scorer, parsed, filters, named, weights)
         total += len(matched)
-        for name in FACET_FIELDS:
+        for name in schema.FACETS:
             values = table.values[name]
             if values:
                 facets[name].update(map(values.__getitem__, matched))
-        dates = table.dates or [UNDATED] * reader.doc_count_all()
-
-        def newer(d):  # undated documents count as oldest
-            return dates[d] if dates[d] < UNDATED else -1
-
-        if sort == "relevance":
-            # Within a tier an older version of a regulation (已被修改) comes after the others, so that the version
-            # in force leads its older versions (their texts differ little: their scores are noise); then the band
-            # of the score; ties: newest first.
-            amended = table.by_value["validity"].get("amended", ())
-            key = lambda d: (  # noqa: E731
-                matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer(d)
-            )
-        elif sort == "newest":
-            key = newer
-        else:
-            key = lambda d: -dates[d]  # noqa: E731 - undated (the maximum) last
+        key = _sort_key(table, sort, matched, words, weights)
         candidates += [(key(d), d, subsearcher) for d in heapq.nlargest(want, matched, key=key)]
     candidates.sort(key=lambda c: c[0], reverse=True)
-    ids = [int(sub.stored_fields(d)["django_id"]) for _, d, sub in candidates[(page - 1) * per_page : want]]
+    page_docs = candidates[(page - 1) * per_page : want]
+    ids = [int(sub.stored_fields(d)[schema.ARTICLE_ID.name]) for _, d, sub in page_docs]
     for counter in facets.values():
         counter.pop("", None)
     return ids, total, facets

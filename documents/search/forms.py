@@ -5,7 +5,9 @@ import re
 from django import forms
 
 from ..models import Article, Column, Meeting, Speaker
-from .query import MAX_PER_PAGE, PER_PAGE, SORTS, Filters, normalize_input
+from .interface import SORTS, Filters
+from .parsing import normalize_input
+from .query import MAX_PER_PAGE, PER_PAGE
 
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD，例如 2022-09-22。"}
 _WELL_FORMED_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")

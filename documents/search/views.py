@@ -13,7 +13,8 @@ from ..errors import safe_methods_only
 from ..feeds import FEED_ITEMS, SearchFeed
 from ..year_chart import year_chart
 from .forms import SearchForm
-from .query import MAX_QUERY_CHARS, SearchResults, normalize_input, search
+from .parsing import MAX_QUERY_CHARS, normalize_input
+from .query import SearchResults, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).

@@ -1,0 +1,38 @@
+"""What a search asks of a backend and what the backend answers: query.search() calls each backend's
+run_query(parsed, filters, sort, page, per_page) and gets a Found (backend.py: Whoosh through engine.py;
+queryset.py: Elasticsearch through haystack's SearchQuerySet)."""
+
+import datetime
+from dataclasses import dataclass, field
+
+from .parsing import ParsedQuery
+
+SORTS = ("relevance", "newest", "oldest")
+
+
+@dataclass
+class Filters:
+    """What a reader narrows a search to; the exact values are named as the index's fields (schema.FILTERS)."""
+
+    column: str = ""
+    kind: str = ""
+    speaker: str = ""
+    meeting: str = ""
+    validity: str = ""
+    date_from: datetime.date | None = None
+    date_to: datetime.date | None = None
+
+    def __bool__(self):
+        return any(getattr(self, name) for name in self.__dataclass_fields__)
+
+
+@dataclass
+class Found:
+    """A backend's answer: the page's article ids in order, the total, {facet: {value: count}}, and the query as
+    it ran, without what the backend left out as too costly (messages say what)."""
+
+    ids: list
+    count: int
+    facets: dict
+    parsed: ParsedQuery
+    messages: list = field(default_factory=list)

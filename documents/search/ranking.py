@@ -1,0 +1,42 @@
+"""The relevance order of the Whoosh path, as values for engine.run: what the whole query names, then tiers, then
+BM25 in bands (README, Search: Recall and ranking). Elasticsearch ranks by its own scoring.
+
+Documents the whole query names come first: by their full 文号 > by their title (title_key, with or without
+中华人民共和国) > by their title without its year or issuer (政府工作报告, 2019年政府工作报告). Then tiers, summed
+over the query's words: the string in the title > in the byline (speaker, position, meeting, issuer) > in the
+body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
+"""
+
+from . import schema
+from .analysis import compact_key
+from .engine import Name, Weights
+
+# What the whole query names, then tiers: far apart, and far above any BM25 score of the words.
+DOC_NUMBER_SCORE = 1e9
+TITLE_KEY_SCORE = 1e8
+TITLE_FORM_SCORE = 1e7
+TITLE_SCORE = 10_000.0
+BYLINE_SCORE = 5_000.0
+BODY_SCORE = 1_000.0
+# BM25 scores count as equal inside geometric bands 25 % wide, where the date decides (newest first): smaller
+# differences are noise of length and repetition. Dates only break ties: an old law that matches clearly better
+# stays before a new one.
+BM25_BAND = 1.25
+# A 文号 shorter than this (2017, 47号) names nothing by itself.
+MIN_DOC_NUMBER = 4
+
+
+def names(parsed):
+    """[engine.Name] of what the whole query may name, the highest weight first: its text as a 文号, its positive
+    clauses together as a title."""
+    number = compact_key(parsed.cleaned)
+    title = compact_key(" ".join(clause.text for clause in parsed.positive))
+    return [
+        Name(schema.DOC_NUMBER.name, number if len(number) >= MIN_DOC_NUMBER else "", DOC_NUMBER_SCORE),
+        Name(schema.TITLE_KEYS.name, title, TITLE_KEY_SCORE),
+        Name(schema.TITLE_FORMS.name, title, TITLE_FORM_SCORE),
+    ]
+
+
+def weights():
+    return Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND)

@@ -1,0 +1,127 @@
+"""The search index's fields, named once: what each holds and how it is indexed, built into the Whoosh schema,
+the Elasticsearch mapping and the haystack fields of documents/search_indexes.py.
+
+Every module that reads or writes the index (the engine, the indexer, the query, the backends) takes field names
+from here. A field's `kind` says how its value is indexed, whatever haystack field class carries it:
+
+- words:   jieba words with their positions (BM25 ranks on them; analysis.WordsField);
+- bigrams: character bigrams with their positions, exact recall of any string (analysis.BigramField);
+- exact:   one untokenised value with a column, for filters, facet counts and substring tests on a few hundred
+           distinct values (the byline);
+- keys:    several untokenised values, comma-separated (the forms of a title a reader may type whole);
+- date:    a sortable date (a document without one holds the column's default: engine.py reads it from here);
+- identifier: haystack's own identifiers (stored, the engine reads the article id from them).
+"""
+
+from dataclasses import dataclass
+
+from haystack import indexes
+from haystack.constants import DJANGO_CT, DJANGO_ID, ID
+from whoosh.fields import DATETIME, KEYWORD, Schema
+from whoosh.fields import ID as WHOOSH_ID
+
+from .analysis import BigramField, WordsField
+
+WORDS, BIGRAMS, EXACT, KEYS, DATE_KIND, IDENTIFIER = "words", "bigrams", "exact", "keys", "date", "identifier"
+
+
+@dataclass(frozen=True)
+class IndexField:
+    name: str
+    kind: str
+    stored: bool = False
+    document: bool = False  # haystack's content field (the one its own query parser searches)
+
+    def whoosh(self):
+        """The Whoosh field type of this field."""
+        if self.kind == WORDS:
+            return WordsField(stored=self.stored)
+        if self.kind == BIGRAMS:
+            return BigramField(stored=self.stored)
+        if self.kind == EXACT:
+            return WHOOSH_ID(stored=self.stored, sortable=True)
+        if self.kind == KEYS:
+            return KEYWORD(stored=self.stored, commas=True, scorable=True)
+        if self.kind == DATE_KIND:
+            return DATETIME(stored=self.stored, sortable=True)
+        return WHOOSH_ID(stored=True, unique=self.name == ID)
+
+    def elasticsearch(self, words_analyzer):
+        """The Elasticsearch mapping of this field: words through the Chinese analyser (IK or smartcn), bigrams
+        through ES's built-in `cjk` bigram analyser, the others as keywords and dates."""
+        if self.kind == WORDS:
+            return {"type": "text", "analyzer": words_analyzer}
+        if self.kind == BIGRAMS:
+            return {"type": "text", "analyzer": "cjk"}
+        return {"type": "date"} if self.kind == DATE_KIND else {"type": "keyword"}
+
+    def haystack(self, **options):
+        """The haystack field that prepares this field's value (options: model_attr ...); its class only decides
+        the value's Python type, never how it is indexed."""
+        common = {"index_fieldname": self.name, "stored": self.stored, **options}
+        if self.kind in (WORDS, BIGRAMS) and self.document:
+            return indexes.CharField(document=True, **common)
+        if self.kind == KEYS:
+            return indexes.MultiValueField(**common)
+        if self.kind == DATE_KIND:
+            return indexes.DateField(null=True, **common)
+        return indexes.CharField(null=True, **common)
+
+
+# Words (jieba) and bigrams of the same text: the words rank, the bigrams guarantee recall.
+TEXT = IndexField("text", WORDS, document=True)
+TEXT_BIGRAMS = IndexField("text_bigrams", BIGRAMS)
+TITLE = IndexField("title", WORDS, stored=True)
+TITLE_BIGRAMS = IndexField("title_bigrams", BIGRAMS)
+# Who delivered or issued it, and where (speaker, position then, meeting, issuer), one value a line: a query word
+# found here weighs more than in the body (engine.SegmentTables.byline_matches).
+BYLINE = IndexField("byline", EXACT)
+# The title as a reader may type it whole (titles.title_forms): exactly, or without its year or issuer.
+TITLE_KEYS = IndexField("title_keys", KEYS)
+TITLE_FORMS = IndexField("title_forms", KEYS)
+# Exact values for filters and facet counts.
+COLUMN = IndexField("column", EXACT, stored=True)
+KIND = IndexField("kind", EXACT, stored=True)
+SPEAKER = IndexField("speaker", EXACT, stored=True)
+MEETING = IndexField("meeting", EXACT, stored=True)
+DOC_NUMBER = IndexField("doc_number", EXACT, stored=True)  # the 文号 as analysis.compact_key reduces it
+YEAR = IndexField("year", EXACT, stored=True)
+VALIDITY = IndexField("validity", EXACT, stored=True)  # 时效性 of a regulation's version; none for other documents
+DATE = IndexField("date", DATE_KIND, stored=True)
+
+# haystack's identifiers: "documents.article.<pk>" (the unique key), the model, the article's id.
+DOCUMENT_ID = IndexField(ID, IDENTIFIER, stored=True)
+MODEL = IndexField(DJANGO_CT, IDENTIFIER, stored=True)
+ARTICLE_ID = IndexField(DJANGO_ID, IDENTIFIER, stored=True)
+
+FIELDS = (TEXT, TEXT_BIGRAMS, TITLE, TITLE_BIGRAMS, BYLINE, TITLE_KEYS, TITLE_FORMS, COLUMN, KIND, SPEAKER, MEETING,
+          DOC_NUMBER, YEAR, VALIDITY, DATE, DOCUMENT_ID, MODEL, ARTICLE_ID)
+BY_NAME = {field.name: field for field in FIELDS}
+# What a reader may filter on (the names of search.params.Filters' fields) and what results are counted by.
+FILTERS = (COLUMN.name, KIND.name, SPEAKER.name, MEETING.name, VALIDITY.name)
+FACETS = (COLUMN.name, KIND.name, YEAR.name, SPEAKER.name, VALIDITY.name)
+# Where a query's string is looked for in full (the byline is matched on its values), each with the field holding
+# the jieba words of the same text.
+STRING_FIELDS = {TITLE_BIGRAMS.name: TITLE.name, TEXT_BIGRAMS.name: TEXT.name}
+
+
+class SchemaMismatch(Exception):
+    """The SearchIndex declares other fields than this module."""
+
+
+def check_declared(declared):
+    """Raise SchemaMismatch unless the SearchIndex's fields (haystack's {name: field}) are exactly FIELDS."""
+    names = {field.index_fieldname for field in declared.values()} | {ID, DJANGO_CT, DJANGO_ID}
+    if names != set(BY_NAME):
+        raise SchemaMismatch(
+            f"search_indexes.py declares {sorted(names - set(BY_NAME))} beyond documents/search/schema.py and "
+            f"lacks {sorted(set(BY_NAME) - names)}: declare each field with schema.<FIELD>.haystack()"
+        )
+
+
+def whoosh_schema():
+    return Schema(**{field.name: field.whoosh() for field in FIELDS})
+
+
+def elasticsearch_mapping(words_analyzer):
+    return {field.name: field.elasticsearch(words_analyzer) for field in FIELDS}

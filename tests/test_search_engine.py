@@ -1,0 +1,127 @@
+"""engine.py reads Whoosh's internals (postings blocks, the Positions encoding, the date column's default): it
+checks on first use that they are what it reads, and what it reads agrees with Whoosh's public matcher API."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+import whoosh
+from whoosh import index as whoosh_index
+from whoosh.codec.whoosh3 import W3Codec
+from whoosh.fields import KEYWORD, Schema
+
+from documents.search import engine, ranking, schema
+from documents.search.indexing import get_backend, get_search_index
+from documents.search.interface import Filters
+from documents.search.parsing import parse_query
+from tests.search_support import load_sample
+
+BLOCK = 8  # postings a block: small, so that common terms span many blocks
+POSITIONAL = {field.name for field in schema.FIELDS if field.kind in (schema.WORDS, schema.BIGRAMS)}
+
+
+def build(path, codec, fields=None):
+    """An index of the sample documents written with `codec` (fields: another Whoosh schema)."""
+    backend, search_index = get_backend(), get_search_index()
+    path.mkdir()
+    ix = whoosh_index.create_in(path, fields or schema.whoosh_schema())
+    writer = ix.writer(codec=codec)
+    for article in search_index.index_queryset():
+        doc = backend.prepare(search_index, article)
+        writer.add_document(**{name: value for name, value in doc.items() if name in ix.schema})
+    writer.commit()
+    return ix
+
+
+def run(searcher, q="", filters=None, sort="relevance"):
+    parsed = parse_query(q)
+    return engine.run(searcher, parsed, filters or Filters(), sort=sort, page=1, per_page=100,
+                      named=ranking.names(parsed), weights=ranking.weights())
+
+
+def through_whoosh(reader, fieldname, term):
+    """{docnum: (weight, positions or None)} of one term through Whoosh's public matcher API."""
+    ids = list(reader.postings(fieldname, term).all_ids())
+    matcher, found = reader.postings(fieldname, term), {}
+    while matcher.is_active():
+        positions = set(matcher.value_as("positions")) if fieldname in POSITIONAL else None
+        found[matcher.id()] = (matcher.weight(), positions)
+        matcher.next()
+    assert sorted(found) == ids
+    return found
+
+
+@pytest.mark.parametrize("compression", [0, 3], ids=["plain blocks", "zlib blocks"])
+def test_the_postings_reader_agrees_with_whooshs_matcher_for_every_term(db, tmp_path, compression):
+    load_sample()
+    reader = build(tmp_path / "ix", W3Codec(blocklimit=BLOCK, compression=compression)).reader()
+    checked, longest = set(), 0
+    for fieldname, raw in reader.all_terms():
+        if fieldname not in schema.BY_NAME:
+            continue
+        term = reader.schema[fieldname].from_bytes(raw) if fieldname in POSITIONAL else raw
+        expected = through_whoosh(reader, fieldname, term)
+        assert engine.doc_ids(reader, fieldname, term) == set(expected), (fieldname, term)
+        if fieldname in POSITIONAL:
+            read = engine.postings(reader, fieldname, term)
+            assert {d: (weight, engine._positions(value)) for d, (weight, value) in read.items()} == expected
+        checked.add(fieldname)
+        longest = max(longest, len(expected))
+    assert {schema.BY_NAME[name].kind for name in checked} == {field.kind for field in schema.FIELDS}
+    assert len(checked) >= len(schema.FIELDS) - 2  # the sample has no 文号 and no 时效性
+    assert longest > 4 * BLOCK  # postings of several blocks were read, not only inlined single postings
+
+
+def test_an_undated_document_holds_the_date_columns_default(db, tmp_path):
+    articles = {a.pk: a for a in load_sample()}
+    ix = build(tmp_path / "ix", W3Codec(compression=0))
+    reader = ix.reader()
+    table = engine.tables(reader)
+    assert table.undated == 2**64 - 1  # what Whoosh stores for a missing sortable DATETIME, not 2**63
+    ids = [int(fields[schema.ARTICLE_ID.name]) for fields in reader.all_stored_fields()]
+    undated = {pk for pk, a in articles.items() if a.date is None}
+    assert len(undated) == 3
+    assert {pk for d, pk in enumerate(ids) if table.dates[d] == table.undated} == undated
+    with ix.searcher() as searcher:
+        for sort in ("oldest", "newest"):  # undated documents last either way
+            assert set(run(searcher, sort=sort)[0][-len(undated):]) == undated, sort
+        since_1900, total, _ = run(searcher, filters=Filters(date_from=datetime.date(1900, 1, 1)), sort="newest")
+    assert total == len(articles) - len(undated) and not undated & set(since_1900)
+
+
+def test_a_whoosh_version_other_than_the_one_read_is_refused(monkeypatch):
+    engine.check_whoosh.cache_clear()
+    monkeypatch.setattr(whoosh, "__version__", (2, 8, 0))
+    try:
+        with pytest.raises(engine.UnsupportedIndex, match=r"Whoosh 2\.8\.0 is installed"):
+            engine.check_whoosh()
+    finally:
+        monkeypatch.undo()
+        engine.check_whoosh.cache_clear()
+    engine.check_whoosh()
+
+
+def test_the_whoosh_versions_read_are_the_ones_pyproject_allows():
+    pyproject = (Path(__file__).parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    low, high = re.search(r'"whoosh>=([\d.]+),<([\d.]+)"', pyproject).groups()
+    assert engine.WHOOSH_VERSIONS == (tuple(map(int, low.split("."))), tuple(map(int, high.split("."))))
+
+
+def test_an_index_field_in_another_postings_format_is_refused(db, tmp_path):
+    load_sample()
+    fields = schema.whoosh_schema()
+    fields.remove(schema.TITLE_BIGRAMS.name)
+    fields.add(schema.TITLE_BIGRAMS.name, KEYWORD())  # frequencies, no positions
+    ix = build(tmp_path / "ix", W3Codec(), fields=fields)
+    with ix.searcher() as searcher, pytest.raises(engine.UnsupportedIndex, match=r"'title_bigrams'.*rebuild_index"):
+        run(searcher, "人大")
+
+
+def test_an_index_without_a_newer_field_is_read_without_it(db, tmp_path):
+    """An index built before the byline existed ranks without it until rebuild_index (README)."""
+    articles = load_sample()
+    fields = Schema(**{f.name: f.whoosh() for f in schema.FIELDS if f is not schema.BYLINE})
+    with build(tmp_path / "ix", W3Codec(), fields=fields).searcher() as searcher:
+        ids, total, _ = run(searcher, "规定")
+    assert total == sum("规定" in a.title + a.text for a in articles) and len(ids) == total
