@@ -519,6 +519,9 @@ class ArticleTerm(models.Model):
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="terms")
     term = models.CharField("词", max_length=20)
     weight = models.FloatField("权重")
+    # The article's regulation_id when its terms were stored (every save stores them again): versions are told
+    # apart without reading article rows, whose long body and text come before regulation_id.
+    group = models.BigIntegerField("所属法规", null=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "文档关键词"
@@ -536,7 +539,7 @@ class RelatedDocument(models.Model):
     score = models.FloatField("相似度")
 
     class Meta:
-        ordering = ["article", "rank"]
+        ordering = ["article_id", "rank"]  # not "article": that would join Article for its own ordering
         verbose_name = verbose_name_plural = "相关文档"
         constraints = [models.UniqueConstraint(fields=["article", "rank"], name="unique_related_rank")]
 

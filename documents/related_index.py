@@ -35,7 +35,7 @@ def _chunked(items, size=CHUNK):
         yield items[i : i + size]
 
 
-def _published_texts(ids=None):
+def published_texts(ids=None):
     """(id, regulation id, title and text) of the published documents (of `ids`), a few bodies at a time."""
     if ids is None:
         ids = Article.objects.published().order_by("pk").values_list("pk", flat=True)
@@ -59,7 +59,7 @@ def _lists(terms, postings, groups, targets):
 def refresh_all():
     """Recompute frequencies, terms and lists from every published document; returns how many there are."""
     vocabulary, documents, groups, frequencies = {}, {}, {}, Counter()
-    for pk, group, text in _published_texts():
+    for pk, group, text in published_texts():
         counts = word_counts(text)
         # Word ids in arrays: the whole archive's counts in a few megabytes instead of a dict per document.
         ids = array("I", (vocabulary.setdefault(word, len(vocabulary)) for word in counts))
@@ -81,7 +81,7 @@ def refresh_all():
             (TermFrequency(term=word, documents=n) for word, n in held.items()), batch_size=2000
         )
         ArticleTerm.objects.all().delete()
-        _create_terms(terms)
+        _create_terms(terms, groups)
         gone = set(RelatedDocument.objects.order_by().values_list("article_id", flat=True).distinct()) - set(lists)
         _retire(_store(lists, gone))
     return len(documents)
@@ -93,25 +93,25 @@ def refresh(ids, showing=()):
     ids = set(ids)
     showing = set(showing) | _showing(ids)
     counts, groups = {}, {}
-    for pk, group, text in _published_texts(ids):
+    for pk, group, text in published_texts(ids):
         counts[pk], groups[pk] = word_counts(text), group
     held = _frequencies(set().union(*counts.values()))
     total = Article.objects.published().count()
     terms = {pk: weigh(c, held, total, counted=False) for pk, c in counts.items()}
     for chunk in _chunked(ids):
         ArticleTerm.objects.filter(article_id__in=chunk).delete()
-    _create_terms(terms)
+    _create_terms(terms, groups)
     targets = set(terms) | (showing - ids)
-    terms.update(_stored_terms(targets - set(terms)))
+    terms.update(_stored_terms(targets - set(terms), groups))
     postings = _postings(set().union(*terms.values()), groups)
     lists, found = _lists(terms, postings, groups, targets)
     lists.update(_entered({pk: found[pk] for pk in counts}, groups, targets))
     _retire(_store(lists, ids - set(counts)))
 
 
-def _create_terms(terms):
+def _create_terms(terms, groups):
     ArticleTerm.objects.bulk_create(
-        (ArticleTerm(article_id=pk, term=word, weight=weight) for pk, weights in terms.items()
+        (ArticleTerm(article_id=pk, term=word, weight=weight, group=groups[pk]) for pk, weights in terms.items()
          for word, weight in weights.items()),
         batch_size=2000,
     )
@@ -121,7 +121,8 @@ def _showing(ids):
     """The documents whose lists show one of `ids`."""
     found = set()
     for chunk in _chunked(ids):
-        found.update(RelatedDocument.objects.filter(related_id__in=chunk).values_list("article_id", flat=True))
+        rows = RelatedDocument.objects.filter(related_id__in=chunk).order_by()
+        found.update(rows.values_list("article_id", flat=True))
     return found
 
 
@@ -132,12 +133,16 @@ def _frequencies(words):
     return held
 
 
-def _stored_terms(ids):
+def _stored_terms(ids, groups):
+    """{document: {word: weight}} of the documents `ids` as stored; `groups` gains their regulations."""
     terms = defaultdict(dict)
     for chunk in _chunked(ids):
-        rows = ArticleTerm.objects.filter(article_id__in=chunk).values_list("article_id", "term", "weight")
-        for pk, word, weight in rows:
+        rows = ArticleTerm.objects.filter(article_id__in=chunk).order_by().values_list(
+            "article_id", "term", "weight", "group"
+        )
+        for pk, word, weight, group in rows:
             terms[pk][word] = weight
+            groups[pk] = group
     return terms
 
 
@@ -146,10 +151,8 @@ def _postings(words, groups):
     index); `groups` gains their regulations."""
     postings = defaultdict(list)
     for chunk in _chunked(words):
-        rows = ArticleTerm.objects.filter(term__in=chunk).values_list(
-            "article_id", "term", "weight", "article__regulation_id"
-        )
-        for pk, word, weight, group in rows:
+        rows = ArticleTerm.objects.filter(term__in=chunk).order_by()
+        for pk, word, weight, group in rows.values_list("article_id", "term", "weight", "group"):
             postings[word].append((pk, weight))
             groups[pk] = group
     return postings
@@ -167,12 +170,9 @@ def _entered(found, groups, done):
                 offers[other][pk] = score
     current = defaultdict(list)
     for chunk in _chunked(offers):
-        rows = RelatedDocument.objects.filter(article_id__in=chunk).order_by("article_id", "rank").values_list(
-            "article_id", "related_id", "score", "related__regulation_id"
-        )
-        for pk, related, score, group in rows:
+        rows = RelatedDocument.objects.filter(article_id__in=chunk).order_by("article_id", "rank")
+        for pk, related, score in rows.values_list("article_id", "related_id", "score"):
             current[pk].append((related, score))
-            groups[related] = group
     lists = {}
     for other, offered in offers.items():
         merged = best({**dict(current[other]), **offered}, {other}, groups)
