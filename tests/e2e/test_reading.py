@@ -91,3 +91,15 @@ def test_find_bar_on_a_phone(new_page, site_data):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     assert serious_violations(page) == []
     screenshot(page, "7-find-phone")
+
+
+def test_find_bar_without_javascript(new_page, site_data):
+    page = new_page(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page.goto("/search/?q=%E6%83%A9%E7%BD%9A%E6%80%A7%E8%B5%94%E5%81%BF")  # 惩罚性赔偿
+    page.get_by_role("link", name=TITLE).click()
+    bar = page.get_by_role("region", name="本文中的搜索词")
+    expect(bar.get_by_role("button")).to_have_count(0)  # the stepping buttons need the script
+    expect(page.locator("mark.find-hit").first).to_be_visible()
+    bar.get_by_role("link", name="跳到第一处").click()
+    expect(page).to_have_url(re.compile(r"#hl-1$"))
+    expect(page.locator("#hl-1")).to_be_in_viewport()
