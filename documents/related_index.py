@@ -95,9 +95,11 @@ def refresh(ids, showing=()):
     counts, groups = {}, {}
     for pk, group, text in published_texts(ids):
         counts[pk], groups[pk] = word_counts(text), group
-    held = _frequencies(set().union(*counts.values()))
-    total = Article.objects.published().count()
-    terms = {pk: weigh(c, held, total, counted=False) for pk, c in counts.items()}
+    terms = {}
+    if counts:  # none for a draft or a deleted document: only the lists that showed it are recomputed
+        held = _frequencies(set().union(*counts.values()))
+        total = Article.objects.published().count()
+        terms = {pk: weigh(c, held, total, counted=False) for pk, c in counts.items()}
     for chunk in _chunked(ids):
         ArticleTerm.objects.filter(article_id__in=chunk).delete()
     _create_terms(terms, groups)
@@ -183,7 +185,7 @@ def _entered(found, groups, done):
 
 def _store(lists, gone=()):
     """Write `lists` ({document: [(related, score)]}) where they differ from the stored ones, and drop those of
-    `gone`; return the documents whose shown list changed."""
+    `gone` (no longer published: their pages are gone too); return the documents whose shown list changed."""
     stored = defaultdict(list)
     for chunk in _chunked(lists):
         rows = RelatedDocument.objects.filter(article_id__in=chunk).order_by("article_id", "rank")
@@ -197,8 +199,7 @@ def _store(lists, gone=()):
          for pk in rewrite for rank, (o, s) in enumerate(lists[pk], start=1)),
         batch_size=2000,
     )
-    shown = {pk for pk in rewrite if [o for o, _ in lists[pk]] != [o for o, _ in stored[pk]]}
-    return shown | set(gone)
+    return {pk for pk in rewrite if [o for o, _ in lists[pk]] != [o for o, _ in stored[pk]]}
 
 
 def _retire(article_ids):

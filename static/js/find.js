@@ -53,8 +53,8 @@
       if (event.key.toLowerCase() !== "n" || event.ctrlKey || event.altKey || event.metaKey || event.isComposing) {
         return;
       }
-      var field = event.target.closest("input, textarea, select, [contenteditable]");
-      if (field) { return; }
+      var target = event.target;
+      if (target.closest && target.closest("input, textarea, select, [contenteditable]")) { return; }
       event.preventDefault();
       show(step(event.shiftKey ? -1 : 1), true);
     });
