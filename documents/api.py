@@ -110,6 +110,7 @@ def article_detail(request, context):
         "cites": [dated_link(request, a) for a in context["cites"]],
         "cited_by": [dated_link(request, a) for a in context["cited_by"]],
         "cited_by_count": context["cited_by_count"],
+        "related": [dated_link(request, a) for a in context["related"]],
         "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
         "effective_date": article.effective_date and article.effective_date.isoformat(),
         "versions": [

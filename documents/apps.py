@@ -10,7 +10,7 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache_invalidation, citation_index, regulations
+        from . import cache_invalidation, citation_index, regulations, related_index
         from .search import queue
 
         queue.connect()
@@ -20,3 +20,5 @@ class DocumentsConfig(AppConfig):
         citation_index.connect()
         # Every change also regroups the regulation's versions and re-derives their 时效性 (documents/regulations.py).
         regulations.connect()
+        # Last, once the version group is known: the related documents' lists (documents/related_index.py).
+        related_index.connect()

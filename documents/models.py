@@ -501,6 +501,49 @@ class Repeal(models.Model):
         verbose_name = verbose_name_plural = "废止声明"
 
 
+class TermFrequency(models.Model):
+    """How many published documents hold a word (jieba, documents.related_terms): the archive's document
+    frequencies as the last full computation of related documents found them (refresh_related)."""
+
+    term = models.CharField("词", max_length=20, primary_key=True)
+    documents = models.PositiveIntegerField("文档数")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "词的文档频率"
+
+
+class ArticleTerm(models.Model):
+    """One of a published document's most distinctive words, with its weight (TF-IDF, the document's weights of
+    unit length): related documents are those sharing heavy words (documents.related_index)."""
+
+    article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="terms")
+    term = models.CharField("词", max_length=20)
+    weight = models.FloatField("权重")
+    # The article's regulation_id when its terms were stored (every save stores them again): versions are told
+    # apart without reading article rows, whose long body and text come before regulation_id.
+    group = models.BigIntegerField("所属法规", null=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "文档关键词"
+        constraints = [models.UniqueConstraint(fields=["article", "term"], name="unique_article_term")]
+        # The documents sharing a word are found through this index.
+        indexes = [models.Index(fields=["term"], name="article_term_term")]
+
+
+class RelatedDocument(models.Model):
+    """One of the documents listed as related (相关文档) on an article's page, by rank (documents.related_index)."""
+
+    article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="related_documents")
+    related = models.ForeignKey(Article, models.CASCADE, verbose_name="相关文档", related_name="related_to")
+    rank = models.PositiveSmallIntegerField("顺序")
+    score = models.FloatField("相似度")
+
+    class Meta:
+        ordering = ["article_id", "rank"]  # not "article": that would join Article for its own ordering
+        verbose_name = verbose_name_plural = "相关文档"
+        constraints = [models.UniqueConstraint(fields=["article", "rank"], name="unique_related_rank")]
+
+
 class IndexOperation(models.Model):
     """A pending change to the search index, applied by one writer at a time (documents.search.queue)."""
 

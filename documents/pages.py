@@ -169,6 +169,7 @@ def article_context(article):
         "previous": previous,
         "next": following,
         "nav_current": article.column.slug,
+        "related": related(article),
         # The body with anchors on its headings and 条, then its 《》 citations linked.
         **citation_context(article, structure.add_anchors(article.body)),
     }
@@ -204,6 +205,16 @@ def cited_by(article):
     with a copy of the citing article's state), then the articles by primary key."""
     citing = Citation.objects.filter(cited=article, citing_published=True).values("citing_id")
     return chronological(Article.objects.filter(pk__in=citing).only(*CITATION_FIELDS))
+
+
+def related(article):
+    """The related documents (相关文档) stored for `article` by documents.related_index, in their order: published
+    ones only (a target unpublished or recycled since drops out here), never another version of it. One query: its
+    rows by the unique_related_rank index, the documents by primary key."""
+    documents = public().filter(related_to__article=article)
+    if article.regulation_id is not None:
+        documents = documents.exclude(regulation_id=article.regulation_id)
+    return list(documents.order_by("related_to__rank").only(*CITATION_FIELDS))
 
 
 def versions(article):

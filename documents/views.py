@@ -4,7 +4,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 
-from . import api, pages
+from . import api, find_in_page, pages
 from .cache import cached_page, depends_on_column
 from .context_processors import site as site_context
 from .errors import safe_methods_only
@@ -52,6 +52,8 @@ def article(request, pk):
     context = pages.article_context(article)
     if wants_json(request):
         return api.respond(api.article_detail(request, context))
+    # Coming from a search: its matches marked in the body (such a page is not cached: see find_in_page).
+    context.update(find_in_page.find_context(context["body_html"], request.GET.get(find_in_page.PARAM)))
     return render(request, "documents/article_detail.html", context)
 
 

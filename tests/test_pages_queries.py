@@ -92,9 +92,9 @@ def test_article_page_query_count_is_fixed(client):
         make_article(f"引用者{i}", body="根据《被看的文章》。")
     large = [count_queries(client, first.get_absolute_url()), count_queries(client, f"/articles/{first.pk}/?format=json")]
     assert large == small
-    # The article with its column, speaker and meeting; attachments; previous; next; the documents it cites;
-    # those citing it, with their number; navigation.
-    assert small[0] == 7
+    # The article with its column, speaker and meeting; attachments; previous; next; related documents; the
+    # documents it cites; those citing it, with their number; navigation.
+    assert small[0] == 8
 
 
 def test_cited_by_page_query_count_is_fixed(client):

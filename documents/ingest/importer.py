@@ -9,6 +9,7 @@ from tqdm import tqdm
 
 from ..cache_invalidation import batched_invalidation
 from ..citation_index import batched_linking
+from ..related_index import batched_related
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED
 from .office import check_size, read_office_file
@@ -136,8 +137,9 @@ def import_paths(paths, *, status, default_column=None, update=False, dry_run=Fa
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="导入", disable=not show,
                file=sys.stderr, leave=False)
-    # Citations are linked once at the end, for all the documents saved (a dry run's were rolled back).
-    with batched_invalidation(), batched_linking(apply=not dry_run), bar:
+    # Citations are linked and related documents found once at the end, for all the documents saved (a dry run's
+    # were rolled back).
+    with batched_invalidation(), batched_related(apply=not dry_run), batched_linking(apply=not dry_run), bar:
         run = _Run(report, options, bar)
         for path in files:
             if path.name.lower().endswith(JSONL_SUFFIXES):

@@ -42,14 +42,18 @@ class Highlighter:
     def from_query(cls, query_string):
         return cls(RUN.findall(normalize(query_string)))
 
-    def _mark(self, text):
+    def spans(self, text):
+        """(start, end) of every match in `text`, in order: what snippets mark, and the article page (find_in_page)."""
         if self.all is None:
-            return escape(text)
+            return []
+        return [match.span() for match in self.all.finditer(text)]
+
+    def _mark(self, text):
         out, last = [], 0
-        for match in self.all.finditer(text):
-            out.append(escape(text[last : match.start()]))
-            out.append(f"<em>{escape(match.group())}</em>")
-            last = match.end()
+        for start, end in self.spans(text):
+            out.append(escape(text[last:start]))
+            out.append(f"<em>{escape(text[start:end])}</em>")
+            last = end
         out.append(escape(text[last:]))
         return "".join(out)
 

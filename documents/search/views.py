@@ -8,7 +8,7 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from .. import cache_invalidation, suggestions
+from .. import cache_invalidation, find_in_page, suggestions
 from ..errors import safe_methods_only
 from ..feeds import FEED_ITEMS, SearchFeed
 from ..year_chart import year_chart
@@ -53,6 +53,8 @@ def search_page(request):
             },
             json_dumps_params={"ensure_ascii": False},
         )
+    # Each result opens its article with the query's matches marked there (the JSON keeps the documents' own URLs).
+    results.hits = [replace(hit, url=find_in_page.result_link(hit.url, results.query)) for hit in results.hits]
     return _render(request, form, results, chart_args=args)
 
 

@@ -65,11 +65,11 @@ def test_search_from_home_facets_sort_pages(page, site_data):
         assert meta.startswith(f"{year}年") and meta.endswith("公文发布"), meta
     screenshot(page, "2-search-narrowed")
 
-    # Open a result: its article page (at the 条 holding the match, when there is one).
+    # Open a result: its article page with the query's matches marked (at the 条 holding the match, when there is one).
     first = results.first.get_by_role("link")
     title = first.inner_text()
     first.click()
-    expect(page).to_have_url(re.compile(r"/articles/\d+/(#[^#]+)?$"))
+    expect(page).to_have_url(re.compile(r"/articles/\d+/\?hl=[^#]+(#[^#]+)?$"))
     expect(page.get_by_role("heading", level=1)).to_have_text(title)
 
 
