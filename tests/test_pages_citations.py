@@ -18,7 +18,7 @@ def links(response):
 
 
 def body_links(response):
-    body = re.search(r'<div class="article-body">(.*?)</div>', response.content.decode(), re.S).group(1)
+    body = re.search(r'<div class="article-body"[^>]*>(.*?)</div>', response.content.decode(), re.S).group(1)
     return re.findall(r'<a href="([^"]*)">([^<]*)</a>', body)
 
 
