@@ -6,7 +6,9 @@ Query language (forgiving: any input is a valid query):
   -草案              excludes documents containing 草案
   立法 OR 监督        either (OR binds the neighbouring words: 人大 立法 OR 监督 = 人大 AND (立法 OR 监督))
 Operators alone, field syntax (title:), unbalanced quotes and stray symbols are plain text. A query's cost is
-bounded (MAX_TERMS, MAX_SINGLE_CHARS, MAX_EXPANSIONS): what is left out is named in a message.
+bounded (MAX_TERMS, MAX_SINGLE_CHARS, MAX_EXPANSIONS): what is left out is named in a message. An unquoted word
+also finds its equivalent terms (equivalents.py: 人大常委会 = 人民代表大会常务委员会), ranked below the typed form;
+traditional and simplified characters are one (scripts.py, through analysis.normalize).
 
 Ranking: documents the whole query names, newest first: by their full 文号 > by their title (title_key, with or
 without 中华人民共和国) > by their title without its year or issuer (政府工作报告, 2019年政府工作报告). Then tiers,
@@ -23,7 +25,7 @@ import datetime
 import math
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import quote
 
 from django.db.models import Exists, OuterRef
@@ -33,7 +35,7 @@ from whoosh.util.times import datetime_to_long
 from .. import structure
 from ..models import Article, Attachment, Column, Speaker
 from ..sanitize import clean_text
-from . import analysis, engine
+from . import analysis, engine, equivalents
 from .backend import ChineseWhooshSearchBackend, IndexUnavailable
 from .highlight import Highlighter
 from .indexing import get_backend
@@ -75,6 +77,8 @@ class Clause:
     text: str  # as typed (cleaned)
     phrase: bool = False
     negated: bool = False
+    span: tuple = (0, 0)  # where it was typed in ParsedQuery.cleaned (equivalents.exact_query quotes it there)
+    equivalents: tuple = ()  # its variants by equivalent terms (equivalents.expand), quoted clauses
 
     @property
     def runs(self):
@@ -88,7 +92,7 @@ class Clause:
         """This clause searching only `runs` (some of its own, in order), or None when none is left."""
         if runs == self.runs:
             return self
-        return Clause(" ".join(runs), self.phrase, self.negated) if runs else None
+        return replace(self, text=" ".join(runs)) if runs else None
 
 
 @dataclass
@@ -109,7 +113,7 @@ class ParsedQuery:
                            self.messages, self.cleaned)
 
     def highlighter(self):
-        primary = [run for clause in self.positive for run in clause.runs]
+        primary = [run for clause in self.positive for form in (clause, *clause.equivalents) for run in form.runs]
         secondary = [word for clause in self.positive if not clause.phrase for word in clause.words]
         return Highlighter(primary, secondary)
 
@@ -130,7 +134,7 @@ def parse_query(raw):
     groups, excluded, ordered, pending_or = [], [], [], False
     for match in _TOKEN.finditer(text):
         if match.group("phrase") is not None:
-            clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")))
+            clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")), span=match.span())
         else:
             word = match.group("word")
             if word.lower() in _OR:
@@ -139,7 +143,8 @@ def parse_query(raw):
             if word.lower() in _AND:
                 continue
             negated = word[0] in "-－" and len(word) > 1
-            clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated)
+            clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated,
+                            span=match.span())
         if not clause.runs:
             continue  # nothing searchable: symbols, emoji, a lone operator
         ordered.append(clause)
@@ -244,6 +249,8 @@ class SearchResults:
     facets: dict = field(default_factory=dict)  # name -> [(value, label, count)]
     messages: list = field(default_factory=list)
     unavailable: bool = False  # the index is missing or broken: being rebuilt
+    equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
+    exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
 
     @property
     def num_pages(self):
@@ -271,8 +278,9 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         raise ValueError(f"unknown sort {sort!r}")
     if not (1 <= per_page <= MAX_PER_PAGE) or page < 1:
         raise ValueError("page out of range")
-    parsed = parse_query(q)
-    results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages))
+    parsed = equivalents.expand(parse_query(q))
+    results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages),
+                            equivalents=equivalents.used(parsed), exact_query=equivalents.exact_query(parsed))
     if not parsed.groups:
         if parsed.excluded:
             results.messages.append("请至少输入一个要查找的词（“-”只用来排除）。")
@@ -322,7 +330,8 @@ def _run_whoosh(backend, parsed, filters, sort, page, per_page):
         page=page, per_page=per_page,
         named=[("doc_number", number if len(number) >= 4 else "", DOC_NUMBER_SCORE),
                ("title_keys", title, TITLE_KEY_SCORE), ("title_forms", title, TITLE_FORM_SCORE)],
-        weights=engine.Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND),
+        weights=engine.Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND,
+                               equivalent=equivalents.SHARE),
     )
 
 
@@ -340,8 +349,12 @@ def _run_haystack(using, parsed, filters, sort, page, per_page):
     for group in parsed.groups:
         options = []
         for clause in group:
-            text = " ".join(clause.runs)
-            options += [SQ(title_bigrams=Exact(text)), SQ(text_bigrams=Exact(text))]
+            # Its variants by equivalent terms, by their string only; and the string unfolded: another engine's
+            # index keeps each document's own script (scripts.py folds only Whoosh's).
+            texts = {" ".join(form.runs) for form in (clause, *clause.equivalents)}
+            texts.add(" ".join(analysis.RUN.findall(normalize_input(clause.text).lower())))
+            for text in texts:
+                options += [SQ(title_bigrams=Exact(text)), SQ(text_bigrams=Exact(text))]
             if not clause.phrase:
                 options.append(SQ(content=AutoQuery(" ".join(clause.words))))
         sqs = sqs.filter(reduce(or_, options))
