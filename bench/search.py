@@ -1,8 +1,13 @@
 """Search benchmark: build time, query latency and recall of documents.search.query.search() on a corpus,
-side by side with SQL LIKE and SQLite FTS5 trigram on the same data; then the CPU time of costly queries (many
+side by side with SQL LIKE and SQLite FTS5 trigram on the same data; recall across scripts (a share of the
+documents converted to traditional characters by OpenCC's converter) and through the seeded equivalent terms, and
+the latency with equivalent terms beside the same queries without them; then the CPU time of costly queries (many
 single characters, many words) beside that of common ones.
 
     .venv/bin/python bench/search.py [CORPUS_DIR_OR_JSONL ...] [--queries 200] [--seed 2022] [--procs 2]
+                                     [--traditional 0.1]
+
+Needs the test extras (`opencc`, OpenCC's converters, makes the traditional documents and queries).
 
 Default corpus: ../shared/corpus/. Everything happens in a temporary directory (database and index); nothing
 in var/ is touched. Prints figures; asserts nothing.
@@ -11,9 +16,13 @@ in var/ is touched. Prints figures; asserts nothing.
 import argparse
 import random
 import shutil
+import statistics
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import opencc
 
 from common import create_fts5, han_substring, percentile, read_records
 from throwaway import ROOT, setup_site
@@ -59,6 +68,21 @@ def load(records):
     return count + len(batch)
 
 
+TO_TRADITIONAL = opencc.OpenCC("s2t").convert
+TO_SIMPLIFIED = opencc.OpenCC("t2s").convert
+
+
+def in_traditional(records, share, seed):
+    """The records with a share of them (chosen by seed) converted to traditional characters, title and body, as
+    older documents and readers in Hong Kong or Taiwan write them."""
+    rng = random.Random(seed)
+    for record in records:
+        if rng.random() < share:
+            record = {**record, "title": TO_TRADITIONAL(record["title"]),
+                      "body": TO_TRADITIONAL(record.get("body") or "")}
+        yield record
+
+
 def pick_queries(texts, n, seed):
     """n random substrings of 2-8 Chinese characters taken from random documents."""
     rng = random.Random(seed)
@@ -82,6 +106,8 @@ def main():
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--procs", type=int, default=2, help="processes for the index build")
+    parser.add_argument("--traditional", type=float, default=0.1,
+                        help="share of the documents converted to traditional characters")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (database and index, ~800 MB)")
     args = parser.parse_args()
 
@@ -104,7 +130,7 @@ def run(workdir, args):
     from documents.search.query import search
 
     started = time.perf_counter()
-    count = load(read_records(args.corpus))
+    count = load(in_traditional(read_records(args.corpus), args.traditional, args.seed))
     print(f"corpus: {count} documents loaded into SQLite in {time.perf_counter() - started:.1f} s ({workdir})")
 
     started = time.perf_counter()
@@ -184,7 +210,109 @@ def run(workdir, args):
         print(f"{'SQLite FTS5 trigram (>=3 chars)':34} {fts_found / max(1, fts_truth):7.3f} "
               f"{percentiles(fts_timings)[0]:8.1f} {percentiles(fts_timings)[1]:8.1f}   "
               f"(build {fts_build:.1f} s, {len(fts_timings)} queries)")
+    containing = scan(texts, titles)
+    other_script(queries, containing)
+    with_equivalents(queries, containing)
     costly(queries[:50])
+
+
+def found_all(q):
+    """Every result of a search (pages of 100)."""
+    from documents.search.query import search
+
+    found, page = set(), 1
+    while True:
+        results = search(q, page=page, per_page=100)
+        found |= {hit.pk for hit in results.hits}
+        if page >= results.num_pages:
+            return found
+        page += 1
+
+
+def scan(texts, titles):
+    """A plain substring scan over both scripts: a function of a string giving the documents that contain it,
+    documents and string both converted to simplified characters by OpenCC."""
+    simplified = {pk: TO_SIMPLIFIED(titles[pk] + "\n" + text) for pk, text in texts.items()}
+
+    def containing(q):
+        words = [TO_SIMPLIFIED(word) for word in q.split()]
+        return {pk for pk, text in simplified.items() if all(word in text for word in words)}
+
+    return containing
+
+
+def recall(pairs):
+    """Σ found ∩ expected / Σ expected over (found, expected) pairs."""
+    expected = sum(len(e) for _, e in pairs)
+    return sum(len(f & e) for f, e in pairs) / expected if expected else 1.0
+
+
+def other_script(queries, containing):
+    """Each random query written in the other script (OpenCC, phrase by phrase): recall against the plain scan of
+    both scripts, and whether it finds exactly what the query as taken from the text finds."""
+    pairs, same, n = [], 0, 0
+    for q in queries:
+        other = TO_TRADITIONAL(q) if TO_TRADITIONAL(q) != q else TO_SIMPLIFIED(q)
+        if other == q:
+            continue  # the same characters in both scripts: nothing to measure
+        n += 1
+        found = found_all(other)
+        pairs.append((found, containing(q)))
+        same += found == found_all(q) and found_all(f'"{other}"') == found_all(f'"{q}"')
+    print(f"\nthe other script: {n} of the queries write differently in it; recall {recall(pairs):.3f} against a"
+          f" substring scan of both scripts; the same results as the query as taken from the text, unquoted and"
+          f" quoted: {same}/{n}")
+
+
+@contextmanager
+def equivalents_off():
+    """search() without the equivalent terms (an empty table), for the figures beside."""
+    from documents.search import equivalents
+
+    saved, empty = equivalents.current_table, equivalents.Table.from_rows([])
+    equivalents.current_table = lambda: empty
+    try:
+        yield
+    finally:
+        equivalents.current_table = saved
+
+
+def with_equivalents(queries, containing):
+    """Recall of each seeded form (every document containing a form of its group, by a plain scan of both scripts)
+    and the latency of search() with the equivalent terms beside the same queries without them."""
+    from documents.models import EquivalentTerms
+    from documents.search.equivalents import forms_of
+    from documents.search.query import search
+
+    groups = [forms_of(text) for text in EquivalentTerms.objects.values_list("forms", flat=True)]
+    pairs, typed_only, gained = [], [], 0
+    for forms in groups:
+        expected = set().union(*(containing(form) for form in forms))
+        for form in forms:
+            found = found_all(form)
+            pairs.append((found, expected))
+            with equivalents_off():
+                typed_only.append((found_all(form), expected))
+            gained += len(found - typed_only[-1][0])
+    print(f"\nequivalent terms: {sum(map(len, groups))} seeded forms, each unquoted against every document"
+          f" containing a form of its group: recall {recall(pairs):.3f} ({recall(typed_only):.3f} without the"
+          f" equivalents; {gained} documents found through them)")
+
+    forms = [form for group in groups for form in group]
+    print(f"{'search(), page 1+count+facets':34} {'p50 on':>7} {'p95 on':>7} {'p50 off':>8} {'p95 off':>8}")
+    for label, sample in (("random substrings", queries), ("the seeded forms", forms * 3)):
+        on, off = [], []
+        for i, q in enumerate(sample):
+            for enabled in ((True, False) if i % 2 else (False, True)):  # alternate: neither warms the other
+                started = time.perf_counter()
+                if enabled:
+                    search(q)
+                else:
+                    with equivalents_off():
+                        search(q)
+                (on if enabled else off).append(time.perf_counter() - started)
+        print(f"{label:34} {percentiles(on)[0]:7.1f} {percentiles(on)[1]:7.1f} {percentiles(off)[0]:8.1f}"
+              f" {percentiles(off)[1]:8.1f}")
 
 
 CHARS = "的人大法国会民政府工作报告条例规定管理委员第一二三四五六七八九十年月日市省县区发展经济社会"

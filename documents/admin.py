@@ -19,8 +19,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import images, regulations, uploads, workflow
 from .admin_review import PendingRevisionFilter, ReviewMixin
-from .forms import ArticleAdminForm, AttachmentForm, MergeForm, UploadForm
-from .models import Article, Attachment, Column, Meeting, RecycledArticle, Regulation, Speaker
+from .forms import ArticleAdminForm, AttachmentForm, EquivalentTermsForm, MergeForm, UploadForm
+from .models import Article, Attachment, Column, EquivalentTerms, Meeting, RecycledArticle, Regulation, Speaker
 
 # What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
 # blob: images while editing. Scripts still come from the site only.
@@ -97,6 +97,19 @@ class MeetingAdmin(TextCleanedOnSave, admin.ModelAdmin):
     list_display = ["name", "date", "location"]
     search_fields = ["name", "location"]
     date_hierarchy = "date"
+
+
+@admin.register(EquivalentTerms)
+class EquivalentTermsAdmin(TextCleanedOnSave, admin.ModelAdmin):
+    """Search reads the table at once, without rebuilding the index (search/equivalents.py)."""
+
+    form = EquivalentTermsForm
+    list_display = ["listing", "note", "updated_at"]
+    search_fields = ["forms", "note"]
+
+    @admin.display(description="等同说法")
+    def listing(self, obj):
+        return str(obj)
 
 
 class VersionInline(admin.TabularInline):

@@ -10,6 +10,8 @@ those tokens, so every worker re-renders the pages that showed the old state on 
     column:<id>   an article of that column changed: the column's pages and its articles' pages (previous/next);
                   also when another version of one of its regulations changed (documents.regulations), since a
                   version's page and a 新旧对照 list every version
+    equivalents   a row of the equivalent terms changed: not a page's token, but each process's copy of the table
+                  (documents/search/equivalents.py) follows it; `site` changes with it (the suggestions list them)
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
 re-render, never serve a stale one. This side knows the models only: the importer uses it (batched_invalidation)
@@ -23,7 +25,7 @@ from contextlib import contextmanager
 from django.core.cache import cache
 from django.db import transaction
 
-SITE, META = "site", "meta"
+SITE, META, EQUIVALENTS = "site", "meta", "equivalents"
 
 
 def column_token(column_id):
@@ -148,10 +150,14 @@ def related_changed(sender, instance, **kwargs):
     invalidate([SITE, META])
 
 
+def equivalents_changed(sender, instance, **kwargs):
+    invalidate([EQUIVALENTS])  # bump() replaces `site` with it
+
+
 def connect():
     from django.db.models.signals import post_delete, post_save, pre_save
 
-    from .models import Article, Attachment, Column, Meeting, Speaker
+    from .models import Article, Attachment, Column, EquivalentTerms, Meeting, Speaker
 
     pre_save.connect(article_pre_save, sender=Article, dispatch_uid="page_cache_article_pre_save")
     post_save.connect(article_changed, sender=Article, dispatch_uid="page_cache_article_saved")
@@ -160,3 +166,4 @@ def connect():
         signal.connect(attachment_changed, sender=Attachment, dispatch_uid=f"page_cache_attachment_{event}")
         for model in (Column, Speaker, Meeting):
             signal.connect(related_changed, sender=model, dispatch_uid=f"page_cache_{model.__name__}_{event}")
+        signal.connect(equivalents_changed, sender=EquivalentTerms, dispatch_uid=f"equivalents_{event}")

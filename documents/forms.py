@@ -9,8 +9,9 @@ from tinymce.widgets import AdminTinyMCE
 
 from .dates import InvalidDate, format_moment, parse_partial_date
 from .ingest.attachment_text import read_file
-from .models import Article, ArticleRevision, Attachment, Column, Regulation, Speaker
+from .models import Article, ArticleRevision, Attachment, Column, EquivalentTerms, Regulation, Speaker
 from .sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_text
+from .search import equivalents
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
 EDITOR_CONFIG = {
@@ -235,3 +236,16 @@ class MergeForm(forms.Form):
         field = self.fields["keep"]
         field.queryset, field.label = choices, f"保留的{noun}"
         field.error_messages = {"required": f"请选择要保留的{noun}。", "invalid_choice": f"请选择所列的{noun}之一。"}
+
+
+class EquivalentTermsForm(forms.ModelForm):
+    """A group of equivalent terms, checked against itself and the other groups (search.equivalents.check_forms)."""
+
+    class Meta:
+        model = EquivalentTerms
+        fields = ["forms", "note"]
+        widgets = {"forms": forms.Textarea(attrs={"rows": 6, "cols": 40})}
+
+    def clean_forms(self):
+        others = EquivalentTerms.objects.exclude(pk=self.instance.pk).values_list("forms", flat=True)
+        return equivalents.check_forms(clean_text(self.cleaned_data["forms"]), others)

@@ -558,3 +558,27 @@ class IndexOperation(models.Model):
     class Meta:
         ordering = ["id"]
         verbose_name = verbose_name_plural = "待处理索引操作"
+
+
+class EquivalentTerms(models.Model):
+    """Forms official writing uses for one thing (人大常委会 / 人民代表大会常务委员会), one a line: a search for one
+    also finds the others (documents/search/equivalents.py reads and checks them)."""
+
+    forms = models.TextField(
+        "等同说法",
+        help_text="每行一个说法，至少两个，例如“人大常委会”和“人民代表大会常务委员会”。一个说法里用空格分开的几个词都要出现"
+        "（“最高人民法院 最高人民检察院”）。不能是单字，也不能与另一组重复；繁体、简体不必分别填写。",
+    )
+    note = models.CharField("说明", max_length=200, blank=True)
+    updated_at = models.DateTimeField("修改时间", auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = verbose_name_plural = "等同说法"
+
+    def __str__(self):
+        return " / ".join(line.strip() for line in self.forms.splitlines() if line.strip())
+
+    def save(self, *args, **kwargs):
+        clean_text_fields(self)
+        super().save(*args, **kwargs)

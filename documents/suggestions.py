@@ -1,9 +1,10 @@
-"""Suggestions for the search box (titles, speakers, meetings): what a reader typed, found at the start of an entry
-first, then anywhere in it, in an index each process holds in memory and rebuilds when the site's data change.
+"""Suggestions for the search box (speakers, meetings, titles, equivalent terms): what a reader typed, found at the
+start of an entry first, then anywhere in it, in an index each process holds in memory and rebuilds when the
+site's data change. Traditional and simplified characters compare alike (search/scripts.py).
 
 Each kind of suggestion is one `Source` in `SOURCES`: its label, and its entries best first (their order is the
-order they are offered in). Adding a kind (equivalent terms) is adding a Source there; its model's changes must
-retire the page cache's `site` token (documents/cache.py), which is what tells every process to rebuild.
+order they are offered in). Adding a kind is adding a Source there; its model's changes must retire the page
+cache's `site` token (documents/cache_invalidation.py), which is what tells every process to rebuild.
 
 Why in memory: the entries of a source are folded and joined into one string, and `str.find` scans it in C
 (tens of microseconds for the whole corpus's titles); SQL `icontains` reads the article table instead
@@ -15,9 +16,13 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from typing import Callable
 
+from urllib.parse import urlencode
+
 from django.urls import reverse
 
 from . import dates, pages
+from .models import EquivalentTerms
+from .search import equivalents, scripts
 from .search.parsing import MAX_QUERY_CHARS, normalize_input
 
 MAX_SUGGESTIONS = 8
@@ -62,18 +67,33 @@ def _meetings():
     return [(m.name, (m.slug, m.count)) for m in pages.meetings().only("name", "slug")]
 
 
+def _equivalents():
+    """Each form of each group of equivalent terms; chosen, it is searched (with its equivalents)."""
+    entries = []
+    for text in EquivalentTerms.objects.order_by("pk").values_list("forms", flat=True):
+        forms = equivalents.forms_of(text)
+        entries += [(form, (form, [other for other in forms if other != form])) for form in forms]
+    return entries
+
+
+def _present_equivalent(payload):
+    form, others = payload
+    return "也写作" + "、".join(others), reverse("documents:search") + "?" + urlencode({"q": form})
+
+
 SOURCES = (
     Source("speaker", "发言人", _speakers,
            lambda payload: (f"{payload[1]} 篇", reverse("documents:speaker", args=[payload[0]]))),
     Source("meeting", "会议", _meetings,
            lambda payload: (f"{payload[1]} 篇", reverse("documents:meeting", args=[payload[0]]))),
     Source("title", "标题", _titles, _present_title),
+    Source("equivalent", "等同说法", _equivalents, _present_equivalent),
 )
 
 
 def fold(text):
-    """The form entries and typed text are compared in: compatibility forms folded, case folded, one space."""
-    return " ".join(normalize_input(text).casefold().split())
+    """The form entries and typed text are compared in: compatibility forms, case and script folded, one space."""
+    return " ".join(scripts.fold(normalize_input(text).casefold()).split())
 
 
 class SourceIndex:

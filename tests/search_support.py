@@ -32,9 +32,9 @@ def sample_records():
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def load_sample():
+def load_sample(rewrite=None):
     """The sample documents as published articles with fixed ids (1..n), so an index built once matches the
-    database of every test."""
+    database of every test; rewrite(pk, record) may change a record first (the same way in every test)."""
     from documents.dates import parse_partial_date
     from documents.models import Article, Column, Meeting, Speaker
 
@@ -42,6 +42,7 @@ def load_sample():
     kinds = {label: value for value, label in Article.Kind.choices}
     articles = []
     for pk, record in enumerate(sample_records(), start=1):
+        record = rewrite(pk, record) if rewrite else record
         article = Article(
             pk=pk, title=record["title"], column=columns[record["category"]], kind=kinds[record["kind"]],
             doc_number=record.get("doc_number") or "", issuer=record.get("issuer") or "",

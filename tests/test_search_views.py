@@ -117,6 +117,7 @@ def test_query_count_does_not_grow_with_results(client, docs):
             assert get(client, **params).status_code == 200
         return len(queries)
 
+    count(q="监督")  # the first search of a process reads the equivalent terms (once per change of the table)
     assert count(q="监督", per_page="1", format="json") == count(q="监督", per_page="50", format="json") <= 3
     assert count(q="监督") == count(q="人大监督工作")
 

@@ -5,11 +5,18 @@ import datetime
 
 import pytest
 
-from documents.models import Article, Column, Meeting, Speaker
+from documents.models import Article, Column, EquivalentTerms, Meeting, Speaker
 from documents.suggestions import MAX_SUGGESTIONS, SOURCES, SuggestionIndex
 
 pytestmark = pytest.mark.django_db
 URL = "/search/suggest/"
+
+
+@pytest.fixture(autouse=True)
+def _without_equivalent_terms():
+    """These tests are about titles, speakers and meetings: the seeded equivalent terms (人大常委会 …) would be
+    suggested too. Theirs are in test_search_equivalents.py."""
+    EquivalentTerms.objects.all().delete()
 
 
 def make(title, status=Article.Status.PUBLISHED, date=(2022, 1, 1), **fields):

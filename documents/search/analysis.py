@@ -9,7 +9,8 @@ Two representations of the same text are indexed side by side:
   jieba does with it (recall as SQL LIKE); a single character is a prefix search over the same terms
   (engine.py evaluates both).
 
-Both normalise with NFKC (full-width Latin and digits become ASCII) and lowercase, in the index and in queries.
+Both normalise with NFKC (full-width Latin and digits become ASCII), lowercase and fold traditional and simplified
+characters alike (scripts.py), in the index and in queries.
 Only `jieba` is imported: `jieba.analyse` would load a 100 MB TF-IDF table nobody here uses.
 """
 
@@ -23,6 +24,8 @@ import jieba
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
 
+from .scripts import fold
+
 jieba.setLogLevel(60)  # jieba logs its dictionary loading at DEBUG by default
 _jieba_lock = threading.Lock()
 
@@ -31,7 +34,7 @@ RUN = re.compile(r"[^\W_]+")
 
 
 def normalize(text):
-    return unicodedata.normalize("NFKC", text).lower()
+    return fold(unicodedata.normalize("NFKC", text).lower())
 
 
 def load_dictionary():

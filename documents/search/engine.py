@@ -15,7 +15,7 @@ import heapq
 import math
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import reduce
 from itertools import accumulate, islice
 from operator import and_
@@ -347,6 +347,7 @@ class Weights:
     byline: float
     body: float
     band: float  # 1: BM25 as is
+    equivalent: float = 0.0  # the share of these a variant by equivalent terms weighs (equivalents.SHARE)
 
     def of_string_field(self, fieldname):
         return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
@@ -377,13 +378,29 @@ def _clause_scores(reader, table, scorer, clause, weights):
     return tier, words
 
 
+def _expanded_scores(reader, table, scorer, clause, weights):
+    """_clause_scores of a clause or any of its variants by equivalent terms (equivalents.py): a variant is found
+    by its string, in tiers weighted `weights.equivalent` of the typed form's; each document keeps its best."""
+    tier, words = _clause_scores(reader, table, scorer, clause, weights)
+    scaled = replace(weights, title=weights.title * weights.equivalent, byline=weights.byline * weights.equivalent,
+                     body=weights.body * weights.equivalent)
+    for form in clause.equivalents:
+        form_tier, _ = _clause_scores(reader, table, scorer, form, scaled)
+        form_words = scorer.word_scores(reader, table, form.words) if form_tier else {}
+        for docnum, score in form_tier.items():
+            if score > tier.get(docnum, -1.0):
+                tier[docnum] = score
+                words.setdefault(docnum, form_words.get(docnum, 0.0))
+    return tier, words
+
+
 def _query_scores(reader, table, scorer, parsed, weights):
     """({docnum: tier}, {docnum: BM25}) of the documents matching every group (AND) of the query."""
     tier = words = None
     for group in parsed.groups:
         group_tier, group_words = defaultdict(float), defaultdict(float)
         for clause in group:
-            clause_tier, clause_words = _clause_scores(reader, table, scorer, clause, weights)
+            clause_tier, clause_words = _expanded_scores(reader, table, scorer, clause, weights)
             for docnum, score in clause_tier.items():
                 group_tier[docnum] += score
             for docnum, score in clause_words.items():

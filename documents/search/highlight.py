@@ -1,7 +1,8 @@
 """Snippets around the first match, with <em> around the matched characters; everything else HTML-escaped.
 
 Matching mirrors the index's normalisation: Latin letters match in either case and in full-width form
-(the index folds both), Chinese characters match themselves.
+(the index folds both), a Chinese character matches every character of its script class (scripts.py: 会 marks
+會 in a traditional text, so the text keeps its own script).
 """
 
 import re
@@ -10,6 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .analysis import RUN, normalize
+from . import scripts
 
 SNIPPET_CHARS = 160
 BEFORE_MATCH = 40
@@ -21,7 +23,8 @@ def _char_pattern(char):
         variants = {char.lower(), char.upper()}
         variants |= {chr(ord(v) + 0xFEE0) for v in variants}  # full-width forms
         return "[" + "".join(sorted(variants)) + "]"
-    return re.escape(char)
+    chars = scripts.variants(char)
+    return "[" + chars + "]" if len(chars) > 1 else re.escape(char)
 
 
 def _pattern(terms):

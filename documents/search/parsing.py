@@ -11,7 +11,7 @@ message. Nothing here knows the index: a backend counts what a single character 
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ..sanitize import clean_text
 from . import analysis
@@ -37,6 +37,8 @@ class Clause:
     text: str  # as typed (cleaned)
     phrase: bool = False
     negated: bool = False
+    span: tuple = (0, 0)  # where it was typed in ParsedQuery.cleaned (equivalents.exact_query quotes it there)
+    equivalents: tuple = ()  # its variants by equivalent terms (equivalents.expand), quoted clauses
 
     @property
     def runs(self):
@@ -50,7 +52,7 @@ class Clause:
         """This clause searching only `runs` (some of its own, in order), or None when none is left."""
         if runs == self.runs:
             return self
-        return Clause(" ".join(runs), self.phrase, self.negated) if runs else None
+        return replace(self, text=" ".join(runs)) if runs else None
 
 
 @dataclass
@@ -71,7 +73,7 @@ class ParsedQuery:
                            self.messages, self.cleaned)
 
     def highlighter(self):
-        primary = [run for clause in self.positive for run in clause.runs]
+        primary = [run for clause in self.positive for form in (clause, *clause.equivalents) for run in form.runs]
         secondary = [word for clause in self.positive if not clause.phrase for word in clause.words]
         return Highlighter(primary, secondary)
 
@@ -92,7 +94,7 @@ def parse_query(raw):
     groups, excluded, ordered, pending_or = [], [], [], False
     for match in _TOKEN.finditer(text):
         if match.group("phrase") is not None:
-            clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")))
+            clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")), span=match.span())
         else:
             word = match.group("word")
             if word.lower() in _OR:
@@ -101,7 +103,8 @@ def parse_query(raw):
             if word.lower() in _AND:
                 continue
             negated = word[0] in "-－" and len(word) > 1
-            clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated)
+            clause = Clause(word.lstrip("+-－") if negated or word[0] == "+" else word, negated=negated,
+                            span=match.span())
         if not clause.runs:
             continue  # nothing searchable: symbols, emoji, a lone operator
         ordered.append(clause)

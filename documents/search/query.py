@@ -1,7 +1,9 @@
 """search(): validate a search, run its parsed query through the configured backend, and return a page of
 highlighted results with facet counts and their labels.
 
-The query language and its cost bounds are parsing.py's; each backend runs the parsed query through
+The query language and its cost bounds are parsing.py's; an unquoted word also finds its equivalent terms
+(equivalents.py: 人大常委会 = 人民代表大会常务委员会), ranked below the typed form, and traditional and simplified
+characters are one (scripts.py, through analysis.normalize). Each backend runs the parsed query through
 run_query (interface.py): Whoosh by engine.py in ranking.py's order, Elasticsearch by haystack's SearchQuerySet
 (queryset.py). Here: what is asked, and the results read back from the database.
 """
@@ -15,6 +17,7 @@ from django.utils.html import format_html
 
 from .. import structure
 from ..models import Article, Attachment, Column, Speaker
+from . import equivalents
 from .backend import IndexUnavailable
 from .indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
@@ -58,6 +61,8 @@ class SearchResults:
     facets: dict = field(default_factory=dict)  # name -> [(value, label, count)]
     messages: list = field(default_factory=list)
     unavailable: bool = False  # the index is missing or broken: being rebuilt
+    equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
+    exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
 
     @property
     def num_pages(self):
@@ -71,8 +76,9 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         raise ValueError(f"unknown sort {sort!r}")
     if not (1 <= per_page <= MAX_PER_PAGE) or page < 1:
         raise ValueError("page out of range")
-    parsed = parse_query(q)
-    results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages))
+    parsed = equivalents.expand(parse_query(q))
+    results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages),
+                            equivalents=equivalents.used(parsed), exact_query=equivalents.exact_query(parsed))
     if not parsed.groups:
         if parsed.excluded:
             results.messages.append("请至少输入一个要查找的词（“-”只用来排除）。")

@@ -8,8 +8,9 @@ from haystack.inputs import AutoQuery, Exact
 from haystack.query import SQ, SearchQuerySet
 
 from ..models import Article
-from . import schema
+from . import analysis, schema
 from .interface import Found
+from .parsing import normalize_input
 
 # Elasticsearch returns a terms aggregation's 10 largest values unless told: the chart needs every year.
 ALL_VALUES = {schema.YEAR.name: 1000}
@@ -17,15 +18,26 @@ ALL_VALUES = {schema.YEAR.name: 1000}
 
 def _string(clause):
     """Documents containing the clause's string, in the title or the text."""
-    text = " ".join(clause.runs)
+    return _containing(" ".join(clause.runs))
+
+
+def _containing(text):
     return reduce(or_, (SQ(**{fieldname: Exact(text)}) for fieldname in schema.STRING_FIELDS))
+
+
+def _forms(clause):
+    """Documents containing the clause's string or one of its variants by equivalent terms; and the string unfolded:
+    another engine's index keeps each document's own script (scripts.py folds only Whoosh's)."""
+    texts = {" ".join(form.runs) for form in (clause, *clause.equivalents)}
+    texts.add(" ".join(analysis.RUN.findall(normalize_input(clause.text).lower())))
+    return reduce(or_, map(_containing, sorted(texts)))
 
 
 def _matching(sqs, parsed, filters):
     for group in parsed.groups:
         options = []
         for clause in group:
-            options.append(_string(clause))
+            options.append(_forms(clause))
             if not clause.phrase:
                 options.append(SQ(content=AutoQuery(" ".join(clause.words))))
         sqs = sqs.filter(reduce(or_, options))

@@ -7,7 +7,7 @@ over the query's words: the string in the title > in the byline (speaker, positi
 body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
 """
 
-from . import schema
+from . import equivalents, schema
 from .analysis import compact_key
 from .engine import Name, Weights
 
@@ -39,4 +39,6 @@ def names(parsed):
 
 
 def weights():
-    return Weights(title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND)
+    return Weights(
+        title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND, equivalent=equivalents.SHARE
+    )

@@ -44,6 +44,8 @@ def search_page(request):
                 "per_page": results.per_page,
                 "num_pages": results.num_pages,
                 "messages": results.messages,
+                "equivalents": [{"term": term, "forms": forms} for term, forms in results.equivalents],
+                "exact_query": results.exact_query or None,
                 "index_unavailable": results.unavailable,
                 "results": [hit.as_json() for hit in results.hits],
                 "facets": {
@@ -150,6 +152,7 @@ def _render(request, form, results, status=200, chart_args=None):
         ],
         "filters_active": bool(filters_active),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
+        "exact_url": _url(params, q=results.exact_query) if results.exact_query else None,
         "first_rank": (results.page - 1) * results.per_page + 1,
         "page_links": [(n, _url(params, page=n)) for n in pages] if results.count else [],
         "prev_url": _url(params, page=results.page - 1) if results.page > 1 else None,

@@ -1,5 +1,5 @@
-"""Journey 6: axe-core on 首页, a column, an article, the search page, an article citing and one cited (with their
-citation links and lists) and a 被引用 list: no serious or critical violations."""
+"""Journey 6: axe-core on 首页, a column, an article, the search page (also naming equivalent terms), an article
+citing and one cited (with their citation links and lists) and a 被引用 list: no serious or critical violations."""
 
 from axe_playwright_python.sync_playwright import Axe
 
@@ -19,6 +19,7 @@ def test_no_serious_violations(page, site_data):
         "column": "/columns/documents/",
         "article": orm(article_url, "在市委人大工作会议上的讲话"),
         "search": "/search/?q=%E6%9D%A1%E4%BE%8B",  # 条例
+        "search-equivalents": "/search/?q=%E5%85%A8%E5%9B%BD%E4%BA%BA%E5%A4%A7",  # 全国人大: names its equivalents
         "article-citing": orm(article_url, "最高人民法院关于审理侵害知识产权民事案件适用惩罚性赔偿的解释"),
         "article-cited": orm(article_url, "中华人民共和国反不正当竞争法"),
         "cited-by": orm(article_url, "中华人民共和国反不正当竞争法") + "cited-by/",
