@@ -126,3 +126,15 @@ def test_an_index_without_a_newer_field_is_read_without_it(db, tmp_path):
         ids, total, _ = run(searcher, "规定")
     # Traditional and simplified characters are one (scripts.py): the sample's 1954 report writes 規定.
     assert total == sum("规定" in analysis.normalize(a.title + a.text) for a in articles) and len(ids) == total
+
+
+def test_the_postings_cache_is_bounded_by_bytes_and_serves_what_it_read(db, tmp_path):
+    load_sample()
+    reader = build(tmp_path / "ix", W3Codec()).reader()
+    cache = engine.PostingsCache(max_bytes=200_000)
+    terms = [(field, raw.decode()) for field, raw in reader.all_terms() if field in POSITIONAL][:2000]
+    for fieldname, term in terms:
+        assert cache.get(reader, fieldname, term) == engine._read_postings(reader, fieldname, term)
+        assert cache.size <= cache.max_bytes
+    assert cache.size == sum(size for _, size in cache.entries.values())
+    assert 0 < len(cache.entries) < len(terms)  # some kept, the rest evicted by bytes
