@@ -7,6 +7,8 @@ import datetime
 import re
 from typing import NamedTuple
 
+from . import numerals
+
 DAY, MONTH, YEAR, UNKNOWN = "day", "month", "year", "unknown"
 PRECISION_CHOICES = [(DAY, "日"), (MONTH, "月"), (YEAR, "年"), (UNKNOWN, "不详")]
 
@@ -35,9 +37,7 @@ UNKNOWN_DATE = PartialDate(None, UNKNOWN)
 _ISO = re.compile(r"^\s*(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?\s*$")
 
 _FULLWIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")  # same length: spans stay true
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-              "八": 8, "九": 9}
-_CN = "".join(_CN_DIGITS)
+_CN = "".join(numerals.DIGITS)
 _NUMBER = rf"\d{{1,2}}|[{_CN}十]{{1,3}}"
 # 2022年9月22日, 二〇一一年十一月十七日, 2011年元月, 2022年9月; never inside a longer number (12022年).
 _WRITTEN = re.compile(
@@ -48,16 +48,7 @@ _DASHED = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2}))?(?!\d)")
 
 def _number(text):
     """2011 from 2011 or 二〇一一 (a year is read digit by digit), 17 from 十七, 1 from 元 (元月); None if malformed."""
-    if text.isdigit():
-        return int(text)
-    if text == "元":
-        return 1
-    if "十" not in text:
-        return int("".join(str(_CN_DIGITS[char]) for char in text)) if len(text) in (1, 4) else None
-    tens, _, units = text.partition("十")
-    if len(tens) > 1 or len(units) > 1 or units == "十":
-        return None
-    return (_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0)
+    return 1 if text == "元" else numerals.to_int(text)
 
 
 def _build(year, month, day, original):

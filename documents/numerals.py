@@ -1,7 +1,8 @@
 """Chinese numerals as laws write them (一千二百六十, 十五, 两百零三, 一九九七) turned into integers."""
 
-DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-          "九": 9}
+# Ｏ (a full-width letter O) stands for 〇 in some typed dates.
+DIGITS = {"零": 0, "〇": 0, "○": 0, "Ｏ": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+          "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100, "千": 1000}
 MYRIAD = {"万": 10_000}
 CHARACTERS = "".join(DIGITS) + "".join(UNITS) + "".join(MYRIAD)
