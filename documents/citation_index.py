@@ -15,14 +15,13 @@ this once for all of them at its end (batched_linking).
 """
 
 import datetime
-import threading
-from contextlib import contextmanager
 from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, Sum
 
 from . import cache_invalidation
+from .batching import ArticleBatch
 from .citations import cited_keys
 from .models import Article, Citation
 from .titles import prefix_variants
@@ -170,34 +169,14 @@ def relink_all():
 
 # --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
 
-_batch = threading.local()
-
-
-@contextmanager
-def batched_linking(apply=True):
-    """Inside this block (an import) saved articles are only collected; at its end they are relinked at once,
-    which costs a few queries for thousands of documents instead of several per document. `apply=False` (a dry
-    run, whose saves were rolled back) forgets them."""
-    if getattr(_batch, "ids", None) is not None:  # nested: the outer block relinks
-        yield
-        return
-    _batch.ids = set()
-    try:
-        yield
-    finally:
-        ids, _batch.ids = _batch.ids, None
-        if ids and apply:
-            with transaction.atomic():
-                relink(ids)
+# Inside `batched_linking()` (an import) saved articles are only collected, and relinked at once at its end.
+_batch = ArticleBatch(lambda ids: relink(ids))  # relink looked up when called
+batched_linking = _batch.collecting
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    if getattr(_batch, "ids", None) is not None:
-        _batch.ids.add(instance.pk)
-    else:
-        relink([instance.pk])
+    if not raw:
+        _batch.saved(instance.pk)
 
 
 def article_deleting(sender, instance, **kwargs):

@@ -13,14 +13,13 @@
 Pages whose list changed are retired from the page cache through their columns' tokens.
 """
 
-import threading
 from array import array
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 
 from django.db import transaction
 
 from . import cache_invalidation
+from .batching import ArticleBatch
 from .models import Article, ArticleTerm, RelatedDocument, TermFrequency
 from .related_terms import MIN_SCORE, best, scores, weigh, word_counts
 
@@ -213,38 +212,23 @@ def _retire(article_ids):
 
 # --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
 
-_batch = threading.local()
+def _bring_up_to_date(ids):
+    """After a block of saves: those documents' lists, or everything when they are a large share of the archive
+    (or nothing was computed yet)."""
+    if len(ids) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
+        refresh_all()
+    else:
+        refresh(ids)
 
 
-@contextmanager
-def batched_related(apply=True):
-    """Inside this block (an import) saved articles are only collected; at its end they are brought up to date
-    at once, or everything is recomputed when they are a large share of the archive (or nothing was computed
-    yet). `apply=False` (a dry run, rolled back) forgets them."""
-    if getattr(_batch, "ids", None) is not None:  # nested: the outer block refreshes
-        yield
-        return
-    _batch.ids = set()
-    try:
-        yield
-    finally:
-        ids, _batch.ids = _batch.ids, None
-        if ids and apply:
-            with transaction.atomic():
-                full = len(ids) > FULL_SHARE * Article.objects.published().count()
-                if full or not TermFrequency.objects.exists():
-                    refresh_all()
-                else:
-                    refresh(ids)
+# Inside `batched_related()` (an import) saved articles are only collected, and brought up to date at its end.
+_batch = ArticleBatch(_bring_up_to_date, one=refresh)
+batched_related = _batch.collecting
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    if getattr(_batch, "ids", None) is not None:
-        _batch.ids.add(instance.pk)
-    else:
-        refresh([instance.pk])
+    if not raw:
+        _batch.saved(instance.pk)
 
 
 def article_deleting(sender, instance, **kwargs):
