@@ -20,6 +20,7 @@ from pathlib import Path
 from unittest import mock
 
 from pages import DUMMY_CACHE, percentile
+from common import corpus_files
 from throwaway import ROOT, setup_site
 
 
@@ -85,9 +86,7 @@ def main():
     parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--requests", type=int, default=200, help="timed requests each way")
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.jsonl")) + sorted(Path(args.corpus).glob("*.jsonl.gz"))
-    if not files:
-        sys.exit(f"no .jsonl files in {args.corpus}")
+    files = corpus_files(args.corpus)
 
     with tempfile.TemporaryDirectory(prefix="citations-bench-") as tmp:
         setup_site(Path(tmp))

@@ -19,12 +19,19 @@ GUNICORN = str(Path(PYTHON).parent / "gunicorn")
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 
 
-def read_records(paths):
-    """The records of JSON Lines files (.jsonl, .jsonl.gz), or of the files in the given folders."""
+def corpus_files(*paths):
+    """The JSON Lines files (.jsonl, .jsonl.gz) given, or in the given folders; exits with a message if none."""
     files = []
     for path in map(Path, paths):
         files += sorted(path.glob("*.jsonl*")) if path.is_dir() else [path]
-    for file in files:
+    if not files:
+        sys.exit(f"no .jsonl files in {', '.join(map(str, paths))}")
+    return files
+
+
+def read_records(paths):
+    """The records of JSON Lines files (.jsonl, .jsonl.gz), or of the files in the given folders."""
+    for file in corpus_files(*paths):
         opener = gzip.open if file.suffix == ".gz" else open
         with opener(file, "rt", encoding="utf-8") as handle:
             for line in handle:

@@ -18,6 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import corpus_files
 from throwaway import ROOT, setup_site
 
 DUMMY_CACHE = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
@@ -88,9 +89,7 @@ def main():
     parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--runs", type=int, default=3, help="timings of each page (its median counts)")
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.jsonl")) + sorted(Path(args.corpus).glob("*.jsonl.gz"))
-    if not files:
-        sys.exit(f"no .jsonl files in {args.corpus}")
+    files = corpus_files(args.corpus)
 
     with tempfile.TemporaryDirectory(prefix="compare-bench-") as tmp:
         setup_site(Path(tmp))

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from common import han_substring, percentile
+from common import corpus_files, han_substring, percentile
 from pages import DUMMY_CACHE
 from throwaway import ROOT, setup_site
 
@@ -61,9 +61,7 @@ def main():
     parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--requests", type=int, default=200, help="timed requests each way")
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.jsonl")) + sorted(Path(args.corpus).glob("*.jsonl.gz"))
-    if not files:
-        sys.exit(f"no .jsonl files in {args.corpus}")
+    files = corpus_files(args.corpus)
 
     with tempfile.TemporaryDirectory(prefix="find-bench-") as tmp:
         setup_site(Path(tmp))

@@ -19,7 +19,7 @@ from contextlib import nullcontext
 from pathlib import Path
 from unittest import mock
 
-from common import percentile
+from common import corpus_files, percentile
 from pages import DUMMY_CACHE
 from throwaway import ROOT, setup_site
 
@@ -125,9 +125,7 @@ def main():
     parser.add_argument("--documents", type=int, default=100, help="saved documents timed")
     parser.add_argument("--requests", type=int, default=200, help="timed requests each way")
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.jsonl")) + sorted(Path(args.corpus).glob("*.jsonl.gz"))
-    if not files:
-        sys.exit(f"no .jsonl files in {args.corpus}")
+    files = corpus_files(args.corpus)
 
     with tempfile.TemporaryDirectory(prefix="related-bench-") as tmp:
         setup_site(Path(tmp))

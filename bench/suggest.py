@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from common import percentile
+from common import corpus_files, percentile
 from throwaway import ROOT, setup_site
 
 
@@ -79,9 +79,7 @@ def main():
     parser.add_argument("--requests", type=int, default=500, help="typed texts timed, the same for each way")
     parser.add_argument("--seed", type=int, default=2022)
     args = parser.parse_args()
-    files = sorted(Path(args.corpus).glob("*.jsonl")) + sorted(Path(args.corpus).glob("*.jsonl.gz"))
-    if not files:
-        sys.exit(f"no .jsonl files in {args.corpus}")
+    files = corpus_files(args.corpus)
 
     with tempfile.TemporaryDirectory(prefix="suggest-bench-") as tmp:
         setup_site(Path(tmp))

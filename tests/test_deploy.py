@@ -7,11 +7,12 @@ import secrets
 import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from tests.waiting import listening, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -102,12 +103,7 @@ def test_gunicorn_lets_long_queries_reach_the_site(tmp_path):
             except urllib.error.HTTPError as error:
                 return error.code, error.read().decode(errors="replace")
 
-        for _ in range(300):  # until gunicorn listens (bounded: 30 s)
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+        assert wait_for(lambda: listening(port), 30), "gunicorn did not start"
         status, page = get("人大" * 300)
         assert status == 200
         assert "搜索词太长，只按前 100 个字搜索。" in page

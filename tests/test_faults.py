@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.waiting import wait_for
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "tests" / "fixtures" / "search_sample.jsonl"
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -64,15 +66,6 @@ def children(pid, applier=False):
         if int(fields[1]) == pid and (b"search_sync" in command) == applier:
             found.append(int(stat.parent.name))
     return sorted(found)
-
-
-def wait_for(condition, seconds, step=0.1):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(step)
-    return False
 
 
 @pytest.fixture(scope="module")
@@ -185,13 +178,13 @@ def lock_held(lock):
 
 # A search_sync whose batch stops halfway (half its documents written, nothing committed) until it is killed.
 HALFWAY_WRITER = """
-import os, time
+import os, signal
 from documents.search import indexing, queue
 write = indexing.index_documents
 def halfway(backend, writer, ids, using="default"):
     write(backend, writer, ids[: len(ids) // 2], using)
     open(os.environ["HALFWAY_MARK"], "w").close()
-    time.sleep(600)
+    signal.pause()  # until the test kills it
 indexing.index_documents = halfway
 queue.apply_pending()
 """

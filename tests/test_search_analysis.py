@@ -6,7 +6,7 @@ from whoosh.query import Phrase
 
 from documents.search import analysis
 from documents.search.engine import cover, run_matches
-from documents.search_indexes import compact_key
+from documents.search.analysis import compact_key
 
 
 def tokens(analyzer, text):
