@@ -1,7 +1,7 @@
 """Scale benchmark (issue 15): the archive at 1 ×, 3 × and 10 × the test corpus on the same machine.
 
     .venv/bin/python bench/scale.py [CORPUS ...] [--sizes 1,3,10] [--queries 200] [--seed 2022] [--keep]
-                                    [--unit 1] [--workers 2] [--recall 50] [--saves 5]
+                                    [--unit 1] [--workers 2] [--recall 50] [--saves 5] [--results FILE]
 
 For each size, in its own temporary folder (removed at the end unless --keep), a corpus is made from the real
 documents (default ../shared/corpus/): the documents as they are, then copies of them, each a distinct document
@@ -19,6 +19,10 @@ time, from the access log), the search page over HTTP, the workers' private and 
 busiest served --queries searches, the time from an admin save (the admin's add form through Django's test client) until the
 article is found over HTTP, and searches over HTTP during `manage.py rebuild_index`. Prints the figures side
 by side with their growth from the first size to the last, and the issue's goals beside them. Asserts nothing.
+
+With --results FILE each size's figures are kept in FILE (JSON, with the commit and the time they were measured
+at) as soon as it is done, and the table covers every size in the file: sizes can be run one at a time (the
+10 × size alone takes over an hour on 2 cores) and shown together; each size's commit is printed above it.
 """
 
 import argparse
@@ -685,6 +689,7 @@ def main():
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (WORKERS; default 2)")
     parser.add_argument("--saves", type=int, default=5, help="admin saves timed until searchable")
     parser.add_argument("--keep", action="store_true", help="keep each size's work folder")
+    parser.add_argument("--results", type=Path, help="JSON file keeping each size's figures across runs")
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -693,15 +698,33 @@ def main():
         return
     print(f"sizes {', '.join(map(label, args.sizes))}, 1 × = {args.unit:.0%} of {' '.join(args.corpus)}; "
           f"{args.queries} queries (seed {args.seed}), {args.workers} gunicorn workers, {os.cpu_count()} cores")
-    results = {}
+    results = load_results(args.results)
     for size in args.sizes:
         figures = run_size(size, args)
         if figures is None:
             break  # a larger size would fail the same way, only later
-        results[size] = figures
+        measured = datetime.datetime.now().isoformat(" ", "minutes")
+        results[size] = {**figures, "commit": current_commit(), "measured": measured}
+        if args.results:
+            args.results.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
+    results = dict(sorted(results.items()))
     if results:
+        for size, figures in results.items():
+            print(f"{label(size)}: commit {figures.get('commit', '?')[:10]}, measured {figures.get('measured', '?')}")
         print_table(results)
         print_goals(results, args.unit)
+
+
+def load_results(path):
+    """{size: figures} kept by earlier runs in `path` (none without --results or before the first run)."""
+    if not path or not path.exists():
+        return {}
+    return {float(size): figures for size, figures in json.loads(path.read_text()).items()}
+
+
+def current_commit():
+    found = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True)
+    return found.stdout.strip() or "unknown"
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ import pytest
 from haystack import connections, indexes
 from whoosh import formats
 
-from documents.search import schema
+from documents.search import analysis, schema
 from documents.search.backend import ChineseWhooshSearchBackend
 from documents.search_indexes import ArticleIndex
 
@@ -24,9 +24,11 @@ def test_the_whoosh_backend_builds_the_schema_of_the_module():
     assert isinstance(backend, ChineseWhooshSearchBackend) and content == schema.TEXT.name
     assert sorted(built.names()) == sorted(schema.BY_NAME)
     kinds = {name: field.kind for name, field in schema.BY_NAME.items()}
-    positional = {name for name, kind in kinds.items() if kind in (schema.WORDS, schema.BIGRAMS)}
-    assert positional == {"text", "title", "text_bigrams", "title_bigrams"}
-    assert all(type(built[name].format) is formats.Positions for name in positional)
+    positional = {name for name, kind in kinds.items() if kind == schema.BIGRAMS}
+    assert positional == {"text_bigrams", "title_bigrams"}
+    assert all(type(built[name].format) is analysis.PackedPositions for name in positional)
+    counted = {name for name, kind in kinds.items() if kind == schema.WORDS}
+    assert counted == {"text", "title"} and all(type(built[name].format) is formats.Frequency for name in counted)
     exact = [name for name, kind in kinds.items() if kind in (schema.EXACT, schema.DATE_KIND)]
     assert all(built[name].column_type is not None for name in exact)  # filters, facets and dates read columns
     assert built[schema.DOCUMENT_ID.name].unique and built[schema.ARTICLE_ID.name].stored

@@ -2,12 +2,12 @@
 
 Two representations of the same text are indexed side by side:
 
-- words: jieba's precise-mode segmentation, one position per kept word (consecutive, so phrase queries work),
-  scored with BM25 for ranking;
+- words: jieba's precise-mode segmentation, each word with its frequency in the document (no positions), scored
+  with BM25 for ranking;
 - bigrams: every run of letters/digits/CJK characters cut into overlapping character pairs, plus the run's last
   character alone. A phrase over a string's bigrams finds every document containing that string, whatever
   jieba does with it (recall as SQL LIKE); a single character is a prefix search over the same terms
-  (engine.py evaluates both).
+  (engine.py evaluates both). Positions are packed (PackedPositions): they are most of the index.
 
 Both normalise with NFKC (full-width Latin and digits become ASCII), lowercase and fold traditional and simplified
 characters alike (scripts.py), in the index and in queries.
@@ -18,11 +18,15 @@ import functools
 import re
 import threading
 import unicodedata
-from collections import defaultdict
+from array import array
+from collections import Counter, defaultdict
+from itertools import accumulate
 
 import jieba
+from whoosh import formats
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
+from whoosh.system import pack_uint
 
 from .scripts import fold
 
@@ -154,34 +158,71 @@ def BigramAnalyzer():
     return _Tokenizer(bigram_positions, bigram_query_positions)
 
 
+# Typecodes of 1, 2 and 4 bytes a delta ('I' is 4 bytes wherever CPython runs on 32- or 64-bit Unix and Windows).
+PACKED_WIDTHS = ("B", "H", "I")
+
+
+class PackedPositions(formats.Positions):
+    """Positions as their deltas in an array of the narrowest width that holds them, behind a byte naming it.
+    Whoosh's Positions pickles a list behind a 4-byte count (about 12 bytes a posting and 2-3 a position); most
+    postings of a bigram hold one or two positions, so this is what decides the index's size (bench/scale.py).
+    Decoding stays at C speed: bytes and arrays iterate natively, accumulate sums them."""
+
+    def encode(self, poslist):
+        deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:]))]
+        top = max(deltas)
+        code = 0 if top < 0x100 else 1 if top < 0x10000 else 2
+        return bytes((code,)) + array(PACKED_WIDTHS[code], deltas).tobytes()
+
+    def decode_positions(self, valuestring):
+        return list(accumulate(packed_deltas(valuestring)))
+
+    def decode_frequency(self, valuestring):
+        return len(packed_deltas(valuestring))
+
+    def decode_weight(self, valuestring):
+        return self.decode_frequency(valuestring) * self.field_boost
+
+
+def packed_deltas(valuestring):
+    """The deltas of a PackedPositions value, as bytes or an array."""
+    code = valuestring[0]
+    if code == 0:
+        return valuestring[1:]
+    return array(PACKED_WIDTHS[code], valuestring[1:])
+
+
 class _FastTextField(TEXT):
     """A TEXT field whose index() builds postings straight from {term: positions}, without Token objects:
-    building the index is dominated by this loop."""
+    building the index is dominated by this loop. Weights are whole term frequencies (ints): Whoosh pickles a
+    block's weights, and a float takes 9 bytes where a small int takes 2."""
 
-    terms_of = None
+    def __init__(self, analyzer, stored=False, phrase=True):
+        super().__init__(analyzer=analyzer, phrase=phrase, stored=stored)
 
-    def __init__(self, analyzer, stored=False, field_boost=1.0):
-        super().__init__(analyzer=analyzer, phrase=True, stored=stored, field_boost=field_boost)
+
+class WordsField(_FastTextField):
+    """jieba words with their frequencies, no positions: they rank (BM25) and tell which documents hold a word;
+    where a string is is the bigrams' job."""
+
+    def __init__(self, stored=False):
+        super().__init__(ChineseWordAnalyzer(), stored=stored, phrase=False)
 
     def index(self, value, **kwargs):
         if not isinstance(value, str):
             raise ValueError(f"{value!r} is not a string")
-        fmt = self.format
-        boost = fmt.field_boost
-        for term, poses in type(self).terms_of(value).items():
-            yield term.encode("utf-8"), len(poses), len(poses) * boost, fmt.encode(poses)
-
-
-class WordsField(_FastTextField):
-    terms_of = staticmethod(word_positions)
-
-    def __init__(self, stored=False, field_boost=1.0):
-        super().__init__(ChineseWordAnalyzer(), stored=stored, field_boost=field_boost)
+        for term, count in Counter(words(value)).items():
+            yield term.encode("utf-8"), count, count, pack_uint(count)
 
 
 class BigramField(_FastTextField):
-    terms_of = staticmethod(bigram_positions)
+    def __init__(self, stored=False):
+        super().__init__(BigramAnalyzer(), stored=stored)
+        self.format = PackedPositions(field_boost=1.0)
 
-    def __init__(self, stored=False, field_boost=1.0):
-        super().__init__(BigramAnalyzer(), stored=stored, field_boost=field_boost)
-
+    def index(self, value, **kwargs):
+        if not isinstance(value, str):
+            raise ValueError(f"{value!r} is not a string")
+        encode = self.format.encode
+        for term, poses in bigram_positions(value).items():
+            yield term.encode("utf-8"), len(poses), len(poses), encode(poses)

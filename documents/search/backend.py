@@ -7,6 +7,7 @@ is written and read:
 - writes take a file lock beside the index with bounded waiting and raise instead of retrying forever (haystack's
   AsyncWriter) or swallowing a LockError (haystack's remove());
 - readers never create or modify the index: a missing or broken index raises IndexUnavailable;
+- readers and writers open it without a memory map (index_storage: Whoosh's copies the mapped files whole);
 - haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours;
 - each runs a parsed query through run_query(parsed, filters, sort, page, per_page) (interface.py): Whoosh through
   engine.py, Elasticsearch through haystack's SearchQuerySet (queryset.py).
@@ -24,9 +25,19 @@ from haystack.backends.whoosh_backend import WhooshEngine, WhooshSearchBackend
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
+from whoosh.filedb.filestore import FileStorage
 
 from . import engine, parsing, queryset, ranking, schema
 from .interface import Found
+
+
+def index_storage(path):
+    """The storage every reader and writer opens the index through. Whoosh's memory-mapped compound segments
+    copy each file they open whole into the process (its BufferFile wraps the map in a BytesIO, which copies):
+    a worker held a private copy of the index (bench/scale.py: 651 MB at 1 ×, 1.9 GB at 3 ×), and each admin
+    save copied it again to delete the old version. Without the map a read is a positioned read of the file,
+    served from the page cache all processes share; searches measured no slower."""
+    return FileStorage(path, supports_mmap=False)
 
 
 class IndexUnavailable(Exception):
@@ -78,6 +89,12 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         return schema.TEXT.name, schema.whoosh_schema()
 
     # --- writing ------------------------------------------------------------------------------------------
+    def setup(self):
+        super().setup()
+        if self.use_file_storage:  # haystack opened the index on a FileStorage of its own
+            self.storage = index_storage(self.path)
+            self.index = self.storage.open_index(schema=self.schema)
+
     def index_exists(self):
         try:
             return whoosh_index.exists_in(self.path)
@@ -92,7 +109,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             if not locked:
                 stack.enter_context(index_lock(self.path, timeout))
             self.setup()  # (re)creates an empty index if the directory is gone: only writers do this
-            writer = self.index.writer()
+            writer = self.index.writer(codec=schema.whoosh_codec())
             try:
                 yield writer
             except BaseException:
@@ -137,7 +154,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
                     self._local.searcher = None
                 if not whoosh_index.exists_in(self.path):
                     raise IndexUnavailable(self.path)
-                fresh = whoosh_index.open_dir(self.path).searcher()
+                fresh = index_storage(self.path).open_index().searcher()
         except IndexUnavailable:
             raise
         except Exception as exc:  # no directory, a missing segment file, a truncated TOC ...
