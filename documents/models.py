@@ -427,6 +427,7 @@ class Attachment(models.Model):
         UNREADABLE = "unreadable", "无法读取"
         UNSUPPORTED = "unsupported", "不支持的类型"
         TOO_LARGE = "too_large", "文件太大"
+        BODY = "body", "即正文"  # the file the article's body was read from: its text is indexed once, as the body
 
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="attachments")
     file = models.FileField("文件", upload_to="attachments/%Y/%m/")

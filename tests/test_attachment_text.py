@@ -16,6 +16,7 @@ from documents.ingest.importer import import_paths
 from documents.ingest.office import file_text
 from documents.models import Article, Attachment, Column
 from documents.search.query import search
+from documents.search_indexes import ArticleIndex
 from documents.search.queue import apply_pending
 from tests.staff_support import docx_bytes, pdf_bytes, staff_user, upload
 
@@ -189,7 +190,7 @@ def test_backfill_command_reads_what_was_never_read_then_everything_with_all(tmp
         call_command("extract_attachment_text", "--seconds", "0")
 
 
-def test_imported_office_files_keep_the_text_already_read(tmp_path, monkeypatch):
+def test_an_imported_office_files_original_is_the_body_read_once_and_indexed_once(tmp_path, monkeypatch):
     def never(*args, **kwargs):
         raise AssertionError("the importer already read this file")
 
@@ -198,9 +199,15 @@ def test_imported_office_files_keep_the_text_already_read(tmp_path, monkeypatch)
     (tmp_path / "绿化.pdf").write_bytes(PDF)
     report = import_paths([tmp_path], status="published", progress=False)
     assert (report.imported, report.failed) == (2, 0)
-    texts = {a.title: (a.text_status, a.text) for a in Attachment.objects.all()}
-    assert texts["建议.docx"][0] == texts["绿化.pdf"][0] == Status.EXTRACTED
-    assert "农村公路养护" in texts["建议.docx"][1] and "湿地公园" in texts["绿化.pdf"][1]
+    originals = {a.title: a for a in Attachment.objects.select_related("article")}
+    assert {(a.text_status, a.text) for a in originals.values()} == {(Status.BODY, "")}
+    assert "农村公路养护" in originals["建议.docx"].article.text and "湿地公园" in originals["绿化.pdf"].article.text
+    found = snippets("湿地公园")
+    assert list(found) == [originals["绿化.pdf"].article_id] and not found[originals["绿化.pdf"].article_id].startswith("附件")
+    assert ArticleIndex.searchable_text(originals["绿化.pdf"].article).count("湿地公园") == \
+        originals["绿化.pdf"].article.text.count("湿地公园")
+    call_command("extract_attachment_text", "--all", verbosity=0)  # redoing all leaves the originals alone
+    assert set(Attachment.objects.values_list("text_status", flat=True)) == {Status.BODY}
 
 
 def test_attachments_of_a_restored_backup_are_read(tmp_path, settings):
@@ -222,7 +229,7 @@ def test_an_uploaded_document_keeps_its_original_with_its_text(client):
     client.force_login(staff_user("editor", "编辑"))
     assert upload(client, ("建议.docx", DOCX)).context["outcomes"][0].ok
     attachment = Attachment.objects.get()
-    assert attachment.text_status == Status.EXTRACTED and "农村公路养护" in attachment.text
+    assert attachment.text_status == Status.BODY and "农村公路养护" in attachment.article.text
 
 
 def test_the_reader_cannot_take_more_memory_than_allowed(monkeypatch):

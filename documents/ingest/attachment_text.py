@@ -40,11 +40,10 @@ def _problem_outcome(problem):
     return Outcome(_STATUS_OF.get(type(problem), Status.UNREADABLE), note=str(problem))
 
 
-def extracted(text):
-    """The outcome of text a reader already has (an import read the file for the article's body)."""
-    if not text.strip():
-        return Outcome(Status.NO_TEXT, note="文件里没有文字")
-    return Outcome(Status.EXTRACTED, text[:MAX_CHARS])
+def of_body():
+    """The outcome of the file an article's body was read from: its text is the body's, searched as the body
+    (kept here too it was indexed twice, and weighed twice by BM25)."""
+    return Outcome(Status.BODY, note="正文即从这个文件读出，其文字作为正文检索")
 
 
 def read_text(name, data, seconds=None):
@@ -90,9 +89,10 @@ class BackfillReport:
 
 
 def backfill(*, redo=False, seconds=None):
-    """Read the text of every attachment never read (redo: of all), saving each; the saves queue their articles
-    for the search index (the caller applies the queue). Returns a BackfillReport."""
-    chosen = Attachment.objects.all() if redo else Attachment.objects.filter(text_status=Status.PENDING)
+    """Read the text of every attachment never read (redo: of all but the originals of bodies), saving each; the
+    saves queue their articles for the search index (the caller applies the queue). Returns a BackfillReport."""
+    chosen = (Attachment.objects.exclude(text_status=Status.BODY) if redo
+              else Attachment.objects.filter(text_status=Status.PENDING))
     # Ids first: SQLite gives no isolation between a running query and writes to its table on one connection.
     ids = list(chosen.order_by("id").values_list("id", flat=True))
     report = BackfillReport()

@@ -41,13 +41,12 @@ def check_type(filename):
 
 
 def read_office_file(filename, data):
-    """DocumentData of one office file; the original file is among its attachments, with its plain text (so that
-    the attachment is not read a second time)."""
+    """DocumentData of one office file; the original file is among its attachments, as the file the body was read
+    from (its text is the body's: not read, nor indexed, a second time)."""
     check_size(len(data))
     suffix = check_type(filename)
     if suffix == ".docx":
-        converted = _docx_html(data)
-        document, text = _read_docx(converted), html_to_text(converted)
+        document = _read_docx(_docx_html(data))
     elif suffix == ".pdf":
         text = _pdf_text(data)
         if not text.strip():
@@ -58,7 +57,7 @@ def read_office_file(filename, data):
         document = parse_lines(text.splitlines())
     name = PurePath(filename).name
     document.attachments.append((name, data))
-    document.attachment_texts[name] = text
+    document.body_file = name
     return document
 
 

@@ -58,8 +58,8 @@ class DocumentData:
     body_text: str | None = None
     source: str = ""
     attachments: list = field(default_factory=list)  # [(filename, bytes)]
-    # The plain text of those files when the reader has it: the attachment is not read a second time.
-    attachment_texts: dict = field(default_factory=dict)  # {filename: text}
+    # The one of those files the body was read from (an imported office file keeps its original).
+    body_file: str = ""
     # Backups (export_documents): files already in MEDIA_ROOT, copied there from the backup's media folder.
     media_attachments: list = field(default_factory=list)  # [(title, name relative to MEDIA_ROOT)]
     cover_image: str | None = None  # a name relative to MEDIA_ROOT; None: not given
@@ -352,7 +352,7 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     if not existing:
         cache.saved(key)
     if not dry_run:
-        _attach(article, data.attachments, data.attachment_texts, stored_files)
+        _attach(article, data.attachments, data.body_file, stored_files)
     _link_media(article, data.media_attachments, read=not dry_run)
     return SaveResult("updated" if existing else "imported", article)
 
@@ -367,9 +367,9 @@ def _set_regulation(article, data):
         article._regulation_given = True  # the group it was saved in, not the title rule's choice
 
 
-def _attach(article, attachments, texts, stored_files):
-    """Attachments with their searchable text: the text the reader already has, else read from the file."""
-    from .attachment_text import extracted, read_text  # it reads with office.py, which needs this module
+def _attach(article, attachments, body_file, stored_files):
+    """Attachments with their searchable text, read from each file except the one the body was read from."""
+    from .attachment_text import of_body, read_text  # it reads with office.py, which needs this module
 
     if not attachments:
         return
@@ -378,8 +378,7 @@ def _attach(article, attachments, texts, stored_files):
         if filename in present:
             continue
         attachment = Attachment(article=article, title=filename)
-        text = texts.get(filename)
-        (read_text(filename, content) if text is None else extracted(text)).apply(attachment)
+        (of_body() if filename == body_file else read_text(filename, content)).apply(attachment)
         attachment.file.save(filename, ContentFile(content), save=False)
         stored_files.append(attachment.file)
         attachment.save()
