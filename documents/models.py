@@ -269,6 +269,20 @@ class Article(models.Model):
     def set_partial_date(self, partial):
         self.date, self.date_precision = partial.date, partial.precision
 
+    # What an article's related documents are computed from (documents/related_index.py): a save that changes none
+    # of it (pinning, a cover, the column, the date ...) leaves them as they are.
+    RELATED_BASIS = ("title", "text", "regulation_id", "status", "deleted_at")
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        if all(name in article.__dict__ for name in cls.RELATED_BASIS):  # not when some are deferred
+            article.related_loaded = article.related_basis()
+        return article
+
+    def related_basis(self):
+        return tuple(getattr(self, name) for name in self.RELATED_BASIS)
+
     def set_plain_text_body(self, text):
         """Set the body from plain text: escaped paragraphs, safe by construction, so save() skips bleach."""
         from .sanitize import split_paragraphs, text_to_html

@@ -227,7 +227,11 @@ batched_related = _batch.collecting
 
 
 def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
+    if raw:
+        return
+    basis = instance.related_basis()
+    if getattr(instance, "related_loaded", None) != basis:  # unknown (new, or loaded in part) or changed
+        instance.related_loaded = basis
         _batch.saved(instance.pk)
 
 
