@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 import whoosh
 from whoosh import index as whoosh_index
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import KEYWORD, Schema
 
 from documents.search import analysis, engine, ranking, schema
+from documents.search.codec import ArchiveCodec, writing_codec
 from documents.search.indexing import get_backend, get_search_index
 from documents.search.interface import Filters
 from documents.search.parsing import parse_query
@@ -55,7 +55,7 @@ def through_whoosh(reader, fieldname, term):
 @pytest.mark.parametrize("compression", [0, 3], ids=["plain blocks", "zlib blocks"])
 def test_the_postings_reader_agrees_with_whooshs_matcher_for_every_term(db, tmp_path, compression):
     load_sample()
-    reader = build(tmp_path / "ix", W3Codec(blocklimit=BLOCK, compression=compression)).reader()
+    reader = build(tmp_path / "ix", ArchiveCodec(blocklimit=BLOCK, compression=compression)).reader()
     checked, longest = set(), 0
     for fieldname, raw in reader.all_terms():
         if fieldname not in schema.BY_NAME:
@@ -78,7 +78,7 @@ def test_the_postings_reader_agrees_with_whooshs_matcher_for_every_term(db, tmp_
 
 def test_an_undated_document_holds_the_date_columns_default(db, tmp_path):
     articles = {a.pk: a for a in load_sample()}
-    ix = build(tmp_path / "ix", W3Codec(compression=0))
+    ix = build(tmp_path / "ix", ArchiveCodec(compression=0))
     reader = ix.reader()
     table = engine.tables(reader)
     assert table.undated == 2**64 - 1  # what Whoosh stores for a missing sortable DATETIME, not 2**63
@@ -116,7 +116,7 @@ def test_an_index_field_in_another_postings_format_is_refused(db, tmp_path):
     fields = schema.whoosh_schema()
     fields.remove(schema.TITLE_BIGRAMS.name)
     fields.add(schema.TITLE_BIGRAMS.name, KEYWORD())  # frequencies, no positions
-    ix = build(tmp_path / "ix", W3Codec(), fields=fields)
+    ix = build(tmp_path / "ix", writing_codec(), fields=fields)
     with ix.searcher() as searcher, pytest.raises(engine.UnsupportedIndex, match=r"'title_bigrams'.*rebuild_index"):
         run(searcher, "人大")
 
@@ -125,7 +125,7 @@ def test_an_index_without_a_newer_field_is_read_without_it(db, tmp_path):
     """An index built before the byline existed ranks without it until rebuild_index (README)."""
     articles = load_sample()
     fields = Schema(**{f.name: f.whoosh() for f in schema.FIELDS if f is not schema.BYLINE})
-    with build(tmp_path / "ix", W3Codec(), fields=fields).searcher() as searcher:
+    with build(tmp_path / "ix", writing_codec(), fields=fields).searcher() as searcher:
         ids, total, _ = run(searcher, "规定")
     # Traditional and simplified characters are one (scripts.py): the sample's 1954 report writes 規定.
     assert total == sum("规定" in analysis.normalize(a.title + a.text) for a in articles) and len(ids) == total
@@ -133,7 +133,7 @@ def test_an_index_without_a_newer_field_is_read_without_it(db, tmp_path):
 
 def test_the_postings_cache_is_bounded_by_bytes_and_serves_what_it_read(db, tmp_path):
     load_sample()
-    reader = build(tmp_path / "ix", W3Codec()).reader()
+    reader = build(tmp_path / "ix", writing_codec()).reader()
     cache = engine.PostingsCache(max_bytes=200_000)
     terms = [(field, raw.decode()) for field, raw in reader.all_terms() if field in POSITIONAL][:2000]
     for fieldname, term in terms:

@@ -225,4 +225,6 @@ class BigramField(_FastTextField):
             raise ValueError(f"{value!r} is not a string")
         encode = self.format.encode
         for term, poses in bigram_positions(value).items():
-            yield term.encode("utf-8"), len(poses), len(poses), encode(poses)
+            # Weight 1 whatever the frequency: nothing reads a bigram's weight (BM25 ranks on the words), and a
+            # block whose weights are all 1 stores none (a float each otherwise: 9 bytes a posting).
+            yield term.encode("utf-8"), len(poses), 1.0, encode(poses)

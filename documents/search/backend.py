@@ -28,6 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
 from . import engine, parsing, queryset, ranking, schema
+from .codec import writing_codec
 from .interface import Found
 
 
@@ -109,7 +110,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
             if not locked:
                 stack.enter_context(index_lock(self.path, timeout))
             self.setup()  # (re)creates an empty index if the directory is gone: only writers do this
-            writer = self.index.writer(codec=schema.whoosh_codec())
+            writer = self.index.writer(codec=writing_codec())
             try:
                 yield writer
             except BaseException:

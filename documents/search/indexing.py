@@ -11,6 +11,7 @@ from whoosh import index as whoosh_index
 from ..models import Article, IndexOperation
 from . import schema
 from .backend import LOCK_TIMEOUT, IndexUnavailable, index_lock
+from .codec import writing_codec
 
 IDENTIFIER = "documents.article.{}"
 BUILD_MEMORY_MB = 1024  # per writer process; the whole corpus needs about 700 MB in each of two
@@ -61,7 +62,7 @@ def rebuild(*, procs=None, using="default", lock_timeout=LOCK_TIMEOUT, progress=
         os.makedirs(building)
         ix = whoosh_index.create_in(building, whoosh_schema)
         # Postings stay in memory (no sorted runs pickled to disk).
-        options = {"limitmb": BUILD_MEMORY_MB, "codec": schema.whoosh_codec()}
+        options = {"limitmb": BUILD_MEMORY_MB, "codec": writing_codec()}
         if procs > 1:
             options.update(procs=procs, multisegment=True)
         writer = ix.writer(**options)

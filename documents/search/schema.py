@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 from haystack import indexes
 from haystack.constants import DJANGO_CT, DJANGO_ID, ID
-from whoosh.codec.whoosh3 import W3Codec
 from whoosh.fields import DATETIME, KEYWORD, Schema
 from whoosh.fields import ID as WHOOSH_ID
 
@@ -118,13 +117,6 @@ def check_declared(declared):
             f"search_indexes.py declares {sorted(names - set(BY_NAME))} beyond documents/search/schema.py and "
             f"lacks {sorted(set(BY_NAME) - names)}: declare each field with schema.<FIELD>.haystack()"
         )
-
-
-def whoosh_codec():
-    """How every writer (the full build, the queue's updates) writes postings blocks: zlib at level 1. On the
-    benchmark corpus it takes 29 % off the index for 8 % more build time and no slower searches (engine.py keeps
-    decoded postings of common terms in memory); levels above 1 save under 1 % more."""
-    return W3Codec(compression=1)
 
 
 def whoosh_schema():
