@@ -12,7 +12,6 @@ Why in memory: the entries of a source are folded and joined into one string, an
 """
 
 import threading
-from bisect import bisect_right
 from dataclasses import asdict, dataclass
 from typing import Callable
 
@@ -23,6 +22,7 @@ from django.urls import reverse
 from . import dates, pages
 from .models import EquivalentTerms
 from .search import equivalents, scripts
+from .search.joined import JoinedTexts
 from .search.parsing import MAX_QUERY_CHARS, normalize_input
 
 MAX_SUGGESTIONS = 8
@@ -97,34 +97,19 @@ def fold(text):
 
 
 class SourceIndex:
-    """One source's entries, folded and joined by newlines into one string (`\\n` + entry marks its start)."""
+    """One source's entries, folded and joined (search/joined.py)."""
 
     def __init__(self, source):
         self.source = source
         self.entries = list(source.entries())
-        folded = [fold(text) for text, _ in self.entries]
-        self.text = "\n" + "\n".join(folded) + "\n"
-        self.starts, at = [], 1
-        for entry in folded:
-            self.starts.append(at)
-            at += len(entry) + 1
+        self.joined = JoinedTexts([fold(text) for text, _ in self.entries])
 
     def find(self, needle, limit):
         """Up to `limit` entry numbers: those starting with `needle`, then those containing it, each best first."""
-        found = []
-        for pattern, shift in (("\n" + needle, 1), (needle, 0)):
-            at = self.text.find(pattern)
-            while at != -1 and len(found) < limit:
-                number = bisect_right(self.starts, at + shift) - 1
-                if number not in found:
-                    found.append(number)
-                # On from the end of this entry (its newline): one suggestion per entry.
-                at = self.text.find(pattern, self._end(number))
+        found = self.joined.containing(needle, at_start=True, limit=limit)
+        if len(found) < limit:
+            found += [n for n in self.joined.containing(needle, limit=limit) if n not in found][: limit - len(found)]
         return found
-
-    def _end(self, number):
-        following = number + 1
-        return self.starts[following] - 1 if following < len(self.starts) else len(self.text) - 1
 
     def suggestion(self, number):
         text, payload = self.entries[number]

@@ -137,7 +137,9 @@ def test_the_postings_cache_is_bounded_by_bytes_and_serves_what_it_read(db, tmp_
     cache = engine.PostingsCache(max_bytes=200_000)
     terms = [(field, raw.decode()) for field, raw in reader.all_terms() if field in POSITIONAL][:2000]
     for fieldname, term in terms:
-        assert cache.get(reader, fieldname, term) == engine._read_postings(reader, fieldname, term)
+        postings, size = engine._read_postings(reader, fieldname, term)
+        assert cache.get(reader, fieldname, term) == postings
+        assert size == sum(engine.POSTING_OVERHEAD + len(value) for _, value in postings.values())
         assert cache.size <= cache.max_bytes
     assert cache.size == sum(size for _, size in cache.entries.values())
     assert 0 < len(cache.entries) < len(terms)  # some kept, the rest evicted by bytes

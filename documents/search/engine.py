@@ -25,6 +25,7 @@ from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
 
 from . import analysis, schema
+from .joined import JoinedTexts
 
 # Per-segment tables: the values filtered on and counted.
 TABLE_FIELDS = tuple(dict.fromkeys(schema.FILTERS + schema.FACETS))
@@ -91,8 +92,7 @@ class PostingsCache:
     """Decoded postings of the most recently used terms, bounded by the bytes they hold. Common bigrams and words
     (人民, 规定, 条例 ...) come back in query after query; decoding their blocks is most of a query's time. Segments
     never change their postings, so (segment, field, term) is a safe key. Bytes, not postings, bound it: a
-    posting's encoded positions run from a few bytes to kilobytes in a long law, and a count let a worker's memory
-    grow with the archive (bench/scale.py: 614 MB private at 1 ×, 1.9 GB at 3 ×)."""
+    posting's encoded positions run from a few bytes to kilobytes in a long law."""
 
     def __init__(self, max_bytes):
         self.max_bytes, self.size, self.entries = max_bytes, 0, OrderedDict()
@@ -105,8 +105,7 @@ class PostingsCache:
             if found is not None:
                 self.entries.move_to_end(key)
                 return found[0]
-        postings = _read_postings(reader, fieldname, term)
-        size = postings_bytes(postings)
+        postings, size = _read_postings(reader, fieldname, term)
         if size * 4 <= self.max_bytes:  # one term never takes more than a quarter
             with self.lock:
                 if key not in self.entries:
@@ -119,13 +118,6 @@ class PostingsCache:
 
 
 POSTING_OVERHEAD = 150  # bytes of a dict entry, its tuple, the frequency and the bytes object's header
-
-
-def postings_bytes(postings):
-    """About what {docnum: (frequency, encoded positions)} holds in memory."""
-    return sum(POSTING_OVERHEAD + len(value or b"") for _, value in postings.values())
-
-
 _cache = PostingsCache(max_bytes=64 * 1024 * 1024)
 
 
@@ -137,20 +129,23 @@ def postings(reader, fieldname, term):
 
 
 def _read_postings(reader, fieldname, term):
+    """({docnum: (frequency, encoded positions)}, about the bytes it holds in memory)."""
     matcher = reader.postings(fieldname, term)
-    out = {}
+    out, values = {}, 0
     if isinstance(matcher, W3LeafMatcher):
         while not matcher._atend:  # whole blocks at a time: the per-posting API costs ~2 µs a call
             matcher._read_ids()
             matcher._read_weights()
             matcher._read_values()
             out.update(zip(matcher._ids, zip(matcher._weights, matcher._values)))
+            if matcher._values[0] is not None:
+                values += sum(map(len, matcher._values))
             matcher._next_block()
     else:  # a term inlined in the term info (a single posting)
         while matcher.is_active():
             out[matcher.id()] = (matcher.weight(), matcher.value())
             matcher.next()
-    return out
+    return out, len(out) * POSTING_OVERHEAD + values
 
 
 def _positions(value):
@@ -250,10 +245,13 @@ class SegmentTables:
         self.by_value = {}
         for name in TABLE_FIELDS:
             self.values[name], self.by_value[name] = _column(reader, name)
-        # A few hundred distinct bylines (speakers, meetings, issuers): a substring test on each is cheaper than
+        # A few hundred distinct bylines (speakers, meetings, issuers): finding a string in them is cheaper than
         # checking bigram positions in thousands of documents.
-        bylines = _column(reader, schema.BYLINE.name)[1]
-        self.bylines = {analysis.normalize(value): docs for value, docs in bylines.items()}
+        bylines = defaultdict(set)
+        for value, docs in _column(reader, schema.BYLINE.name)[1].items():
+            bylines[analysis.normalize(value)] |= docs  # two values may normalise alike
+        self.byline_docs = list(bylines.values())
+        self.bylines = JoinedTexts(list(bylines))
         # Dates as the column holds them (Whoosh's sortable numbers); an undated document holds the column's default.
         self.date_field = reader.schema[schema.DATE.name]
         self.undated = self.date_field.column_type.default_value()
@@ -266,11 +264,8 @@ class SegmentTables:
 
     def byline_matches(self, runs):
         """The documents whose byline contains every run."""
-        found = set()
-        for value, docs in self.bylines.items():
-            if all(run in value for run in runs):
-                found |= docs
-        return found
+        entries = reduce(and_, (set(self.bylines.containing(run)) for run in runs)) if runs else ()
+        return set().union(*(self.byline_docs[number] for number in entries))
 
     def date_bounds(self, first, last):
         """(low, high) column values of the documents dated from `first` to `last` (dates, inclusive; None: no
