@@ -36,8 +36,9 @@ def build(path, codec, fields=None):
 
 def run(searcher, q="", filters=None, sort="relevance"):
     parsed = parse_query(q)
-    return engine.run(searcher, parsed, filters or Filters(), sort=sort, page=1, per_page=100,
-                      named=ranking.names(parsed), weights=ranking.weights())
+    found = engine.run(searcher, parsed, filters or Filters(), sort=sort, page=1, per_page=100,
+                       named=ranking.names(parsed), weights=ranking.weights())
+    return found.ids, found.total, found.facets
 
 
 def through_whoosh(reader, fieldname, term):

@@ -13,6 +13,7 @@ import pytest
 
 from documents import dates
 from documents.models import Article, Column, Speaker
+from documents.search import engine
 from documents.search.indexing import get_backend, rebuild
 from documents.search.queue import apply_pending
 from documents.search_indexes import ArticleIndex
@@ -255,3 +256,16 @@ def test_every_page_links_the_opensearch_description(client, lawmaking):
             'href="/opensearch.xml">')
     for url in ("/", "/columns/documents/", lawmaking[0].get_absolute_url(), "/search/?q=立法", "/no/such/page/"):
         assert link in client.get(url).content.decode(), url
+
+
+def test_a_dated_search_counts_the_other_years_in_the_same_pass(client, sample, monkeypatch):
+    passes, real = [], engine.run
+    monkeypatch.setattr(engine, "run", lambda *args, **kwargs: passes.append(1) or real(*args, **kwargs))
+    every_year = client.get("/search/", {"q": "人民"}).content.decode()
+    one_year = client.get("/search/", {"q": "人民", "from": "2019-01-01", "to": "2019-12-31"}).content.decode()
+    assert len(passes) == 2  # one a page: the chart of the dated one needed no search without its dates
+    (bars, gaps), (dated_bars, dated_gaps) = chart_bars(every_year), chart_bars(one_year)
+    assert [(y, n) for y, n, *_ in dated_bars] == [(y, n) for y, n, *_ in bars] and dated_gaps == gaps
+    assert [y for y, *_, current in dated_bars if current] == [2019]
+    undated = re.compile(r"另有 (\d+) 篇日期不详")
+    assert undated.findall(one_year) == undated.findall(every_year) != []

@@ -180,9 +180,9 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         parsed, messages = parsing.limit_expansions(parsed, functools.partial(engine.prefix_terms, searcher))
         if messages and not parsed.groups:
             return Found([], 0, {}, parsed, messages)  # nothing left to look for: the message says why
-        ids, count, facets = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
-                                        named=ranking.names(parsed), weights=ranking.weights())
-        return Found(ids, count, facets, parsed, messages)
+        results = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
+                             named=ranking.names(parsed), weights=ranking.weights())
+        return Found(results.ids, results.total, results.facets, parsed, messages, any_date=results.any_date)
 
     def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
         """haystack's result building, with a highlighter that understands Chinese."""

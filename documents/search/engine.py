@@ -436,8 +436,8 @@ def _allowed(table, filters):
 
 
 def evaluate_segment(reader, table, scorer, parsed, filters, named, weights):
-    """({docnum: tier}, {docnum: BM25}) of the live documents of one segment that match the query and the
-    filters; named: [Name] of what the whole query may name."""
+    """({docnum: tier}, {docnum: BM25}, docnums before the date filter or None without one) of the live documents
+    of one segment that match the query and the filters; named: [Name] of what the whole query may name."""
     if parsed.groups:
         tier, words = _query_scores(reader, table, scorer, parsed, weights)
         _name_documents(reader, tier, words, named)
@@ -450,11 +450,11 @@ def evaluate_segment(reader, table, scorer, parsed, filters, named, weights):
     keep = tier.keys() & _allowed(table, filters)
     if excluded:
         keep -= excluded
-    bounds = table.date_bounds(filters.date_from, filters.date_to)
+    bounds, any_date = table.date_bounds(filters.date_from, filters.date_to), None
     if bounds:
         low, high = bounds
-        keep = {d for d in keep if low <= table.dates[d] <= high}
-    return {d: tier[d] for d in keep}, words
+        keep, any_date = {d for d in keep if low <= table.dates[d] <= high}, keep
+    return {d: tier[d] for d in keep}, words, any_date
 
 
 def band(score, ratio):
@@ -483,21 +483,37 @@ def _sort_key(table, sort, matched, words, weights):
     return lambda d: (matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer(d))
 
 
+@dataclass
+class Results:
+    """ids: the article ids of the page's documents; total; facets: {facet: Counter}; any_date: with a date filter,
+    (total, Counter of years) of the same search without it, counted on the way (the year chart keeps every year
+    a click away), else None."""
+
+    ids: list
+    total: int
+    facets: dict
+    any_date: tuple | None = None
+
+
 def run(searcher, parsed, filters, *, sort, page, per_page, named, weights):
-    """(article ids of the page's documents, total, {facet: Counter}) over all segments. filters: a
-    search.interface.Filters; sort: relevance (the tier, then the band of the BM25 score, then newest first),
-    newest or oldest; named: [Name]; weights: Weights."""
+    """Results over all segments. filters: a search.interface.Filters; sort: relevance (the tier, then the band
+    of the BM25 score, then newest first), newest or oldest; named: [Name]; weights: Weights."""
     check_whoosh()
     scorer = Scorer(searcher)
     total, facets, candidates = 0, {name: Counter() for name in schema.FACETS}, []
+    dated, any_total, any_years = bool(filters.date_from or filters.date_to), 0, Counter()
     want = page * per_page
     for subsearcher, _ in searcher.leaf_searchers():
         reader = subsearcher.reader()
         if reader.segment() is None:
             continue  # an empty index
         table = tables(reader)
-        matched, words = evaluate_segment(reader, table, scorer, parsed, filters, named, weights)
+        matched, words, before_dates = evaluate_segment(reader, table, scorer, parsed, filters, named, weights)
         total += len(matched)
+        if dated:
+            any_total += len(before_dates)
+            if table.values[schema.YEAR.name]:
+                any_years.update(map(table.values[schema.YEAR.name].__getitem__, before_dates))
         for name in schema.FACETS:
             values = table.values[name]
             if values:
@@ -507,6 +523,6 @@ def run(searcher, parsed, filters, *, sort, page, per_page, named, weights):
     candidates.sort(key=lambda c: c[0], reverse=True)
     page_docs = candidates[(page - 1) * per_page : want]
     ids = [int(sub.stored_fields(d)[schema.ARTICLE_ID.name]) for _, d, sub in page_docs]
-    for counter in facets.values():
+    for counter in (*facets.values(), any_years):
         counter.pop("", None)
-    return ids, total, facets
+    return Results(ids, total, facets, (any_total, any_years) if dated else None)

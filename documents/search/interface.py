@@ -29,10 +29,13 @@ class Filters:
 @dataclass
 class Found:
     """A backend's answer: the page's article ids in order, the total, {facet: {value: count}}, and the query as
-    it ran, without what the backend left out as too costly (messages say what)."""
+    it ran, without what the backend left out as too costly (messages say what). any_date: with a date filter,
+    (total, {year: count}) of the same search without it when the backend counted them on the way (Whoosh's
+    engine does), else None."""
 
     ids: list
     count: int
     facets: dict
     parsed: ParsedQuery
     messages: list = field(default_factory=list)
+    any_date: tuple | None = None

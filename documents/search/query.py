@@ -63,6 +63,7 @@ class SearchResults:
     unavailable: bool = False  # the index is missing or broken: being rebuilt
     equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
     exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
+    any_date: tuple | None = None  # interface.Found.any_date
 
     @property
     def num_pages(self):
@@ -98,7 +99,7 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
     results.messages += found.messages
     if parsed.groups and not found.parsed.groups:
         return results  # the backend left out everything there was to look for: its message says why
-    results.count = found.count
+    results.count, results.any_date = found.count, found.any_date
     if page > results.num_pages:
         results.messages.append(f"没有第 {page} 页，结果共 {results.num_pages} 页。")
     results.hits = _hits(found.ids, found.parsed.highlighter())

@@ -103,21 +103,26 @@ def _url(params, **changes):
 
 
 def _chart(params, args, results):
-    """Documents per year of this search. With a date filter on, of the same search without it (one more search
-    of a single result): every year stays one click away, and the filtered ones show as current."""
+    """Documents per year of this search. With a date filter on, of the same search without it (counted by the
+    backend on the way, or one more search of a single result): every year stays one click away, and the
+    filtered ones show as current."""
     filters = args["filters"]
     dated = filters.date_from or filters.date_to
-    if dated:
-        results = search(**{**args, "filters": replace(filters, date_from=None, date_to=None), "page": 1,
-                            "per_page": 1})
-    years = [(value, count) for value, _, count in results.facets.get("year", [])]
+    if dated and results.any_date is not None:
+        total, counts = results.any_date
+        years = list(counts.items())
+    else:
+        if dated:
+            results = search(**{**args, "filters": replace(filters, date_from=None, date_to=None), "page": 1,
+                                "per_page": 1})
+        total, years = results.count, [(value, count) for value, _, count in results.facets.get("year", [])]
     first = filters.date_from.year if filters.date_from else 0
     last = filters.date_to.year if filters.date_to else 9999
     return year_chart(
         years,
         lambda year: _url(params, **{"from": f"{year}-01-01", "to": f"{year}-12-31"}),
         is_current=lambda year: bool(dated) and first <= year <= last,
-        undated=results.count - sum(count for _, count in years),
+        undated=total - sum(count for _, count in years),
     )
 
 
