@@ -144,3 +144,28 @@ def test_the_postings_cache_is_bounded_by_bytes_and_serves_what_it_read(db, tmp_
         assert cache.size <= cache.max_bytes
     assert cache.size == sum(size for _, size in cache.entries.values())
     assert 0 < len(cache.entries) < len(terms)  # some kept, the rest evicted by bytes
+
+
+def test_only_the_highest_tiers_are_sorted_and_every_page_stays_the_same(db, tmp_path, monkeypatch):
+    load_sample()
+    queries = ["人民", "工作 报告", "代表", "会议", "发展 -条例"]
+    with build(tmp_path / "ix", writing_codec()).searcher() as searcher:
+        def pages(q, sort):
+            parsed = parse_query(q)
+            return [engine.run(searcher, parsed, Filters(), sort=sort, page=page, per_page=3,
+                               named=ranking.names(parsed), weights=ranking.weights()).ids for page in (1, 2, 3)]
+
+        skipped, contenders = [], engine._contenders
+
+        def recording(matched, sort, want):
+            chosen = contenders(matched, sort, want)
+            skipped.append(len(matched) - len(chosen))
+            return chosen
+
+        monkeypatch.setattr(engine, "_contenders", recording)
+        pruned = {(q, sort): pages(q, sort) for q in queries for sort in ("relevance", "newest", "oldest")}
+        assert max(skipped) > 0  # some pages were chosen without sorting the lowest tiers
+        assert contenders({1: 5.0, 2: 1.0, 3: 5.0, 4: 0.0, 5: 1.0}, "relevance", 3) == [1, 2, 3, 5]
+        monkeypatch.setattr(engine, "_contenders", lambda matched, sort, want: matched)
+        assert {(q, sort): pages(q, sort) for q, sort in pruned} == pruned
+    assert all(len(third) == 3 for _, _, third in pruned.values())  # three full pages: pruning had tiers to skip

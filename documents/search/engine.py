@@ -259,6 +259,9 @@ class SegmentTables:
             self.dates = list(reader.column_reader(schema.DATE.name, translate=False))
         else:
             self.dates = [self.undated] * reader.doc_count_all()
+        # Sort keys, the largest first: undated documents last either way.
+        self.newer = [-1 if date == self.undated else date for date in self.dates]
+        self.older = [-date for date in self.dates]
         self.lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
                         for f in (schema.TITLE.name, schema.TEXT.name)}
 
@@ -368,8 +371,9 @@ def _clause_scores(reader, table, scorer, clause, weights):
     """({docnum: tier}, {docnum: BM25}) of the documents matching one clause."""
     tier, words = defaultdict(float), {}
     for fieldname in schema.STRING_FIELDS:
+        weight = weights.of_string_field(fieldname)
         for docnum in string_matches(reader, fieldname, clause.runs):
-            tier[docnum] += weights.of_string_field(fieldname)
+            tier[docnum] += weight
     for docnum in table.byline_matches(clause.runs):
         tier[docnum] += weights.byline
     if not clause.phrase and clause.words:
@@ -467,20 +471,29 @@ def band(score, ratio):
 
 def _sort_key(table, sort, matched, words, weights):
     """The key of a document in a segment's results, the first result the largest."""
-    dates, undated = table.dates, table.undated
-
-    def newer(d):  # undated documents count as oldest
-        return dates[d] if dates[d] != undated else -1
-
     if sort == "newest":
-        return newer
+        return table.newer.__getitem__
     if sort == "oldest":
-        return lambda d: -dates[d]  # undated (the column's maximum) last
+        return table.older.__getitem__
     # Within a tier an older version of a regulation (已被修改) comes after the others, so that the version in force
     # leads its older versions (their texts differ little: their scores are noise); then the band of the score;
     # ties: newest first.
-    amended = table.by_value[schema.VALIDITY.name].get("amended", ())
-    return lambda d: (matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer(d))
+    amended, newer = table.by_value[schema.VALIDITY.name].get("amended", ()), table.newer
+    return lambda d: (matched[d], d not in amended, band(words.get(d, 0.0), weights.band), newer[d])
+
+
+def _contenders(matched, sort, want):
+    """The documents that can be among the first `want` of a segment: by relevance, those of the highest tiers
+    that hold `want` together (the tier leads the key, so a lower tier never passes a higher one); a common
+    query matches most of the archive in its lowest tier, whose keys need not be computed."""
+    if sort != "relevance" or len(matched) <= want:
+        return matched
+    held, floor = 0, None
+    for tier, count in sorted(Counter(matched.values()).items(), reverse=True):
+        held, floor = held + count, tier
+        if held >= want:
+            break
+    return [d for d, tier in matched.items() if tier >= floor]
 
 
 @dataclass
@@ -519,7 +532,8 @@ def run(searcher, parsed, filters, *, sort, page, per_page, named, weights):
             if values:
                 facets[name].update(map(values.__getitem__, matched))
         key = _sort_key(table, sort, matched, words, weights)
-        candidates += [(key(d), d, subsearcher) for d in heapq.nlargest(want, matched, key=key)]
+        best = heapq.nlargest(want, _contenders(matched, sort, want), key=key)
+        candidates += [(key(d), d, subsearcher) for d in best]
     candidates.sort(key=lambda c: c[0], reverse=True)
     page_docs = candidates[(page - 1) * per_page : want]
     ids = [int(sub.stored_fields(d)[schema.ARTICLE_ID.name]) for _, d, sub in page_docs]
