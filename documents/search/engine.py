@@ -264,6 +264,16 @@ class SegmentTables:
         self.older = [-date for date in self.dates]
         self.lengths = {f: [reader.doc_field_length(d, f) for d in range(reader.doc_count_all())]
                         for f in (schema.TITLE.name, schema.TEXT.name)}
+        self._norms = {}
+
+    def norms(self, fieldname, average):
+        """BM25's length normalisation of each document's field, for the index's average length (the same for
+        every search until the index changes)."""
+        key = (fieldname, average)
+        if key not in self._norms:
+            self._norms = {key: [K1 * ((1 - B) + B * length / average) for length in self.lengths[fieldname]],
+                           **{k: v for k, v in self._norms.items() if k[0] != fieldname}}
+        return self._norms[key]
 
     def byline_matches(self, runs):
         """The documents whose byline contains every run."""
@@ -324,18 +334,18 @@ class Scorer:
 
     def word_scores(self, reader, table, words):
         """{docnum: BM25} of the documents containing all `words` in the title or all in the text."""
-        scores = {}
+        scores = defaultdict(float)
         for fieldname, weight in self.FIELDS.items():
-            lists = [(self.idf(fieldname, w), postings(reader, fieldname, w)) for w in words]
+            lists = [(self.idf(fieldname, w) * weight * (K1 + 1), postings(reader, fieldname, w)) for w in words]
             if not lists or not all(plist for _, plist in lists):
                 continue
             common = reduce(and_, (plist.keys() for _, plist in lists))
-            lengths, avg = table.lengths[fieldname], self.avg[fieldname]
-            for docnum in common:
-                norm = K1 * ((1 - B) + B * lengths[docnum] / avg)
-                score = sum(idf * plist[docnum][0] * (K1 + 1) / (plist[docnum][0] + norm) for idf, plist in lists)
-                scores[docnum] = scores.get(docnum, 0.0) + weight * score
-        return scores
+            norms = table.norms(fieldname, self.avg[fieldname])
+            for factor, plist in lists:  # a word at a time: a common word holds most of the archive
+                for docnum in common:
+                    frequency = plist[docnum][0]
+                    scores[docnum] += factor * frequency / (frequency + norms[docnum])
+        return dict(scores)
 
 
 # --- evaluation ---------------------------------------------------------------------------------------------------
