@@ -21,6 +21,7 @@ import unicodedata
 from array import array
 from collections import Counter, defaultdict
 from itertools import accumulate
+from operator import sub
 
 import jieba
 from whoosh import formats
@@ -169,7 +170,7 @@ class PackedPositions(formats.Positions):
     Decoding stays at C speed: bytes and arrays iterate natively, accumulate sums them."""
 
     def encode(self, poslist):
-        deltas = [poslist[0], *(b - a for a, b in zip(poslist, poslist[1:]))]
+        deltas = [poslist[0], *map(sub, poslist[1:], poslist)]
         top = max(deltas)
         code = 0 if top < 0x100 else 1 if top < 0x10000 else 2
         return bytes((code,)) + array(PACKED_WIDTHS[code], deltas).tobytes()
