@@ -8,6 +8,7 @@ the tuple of bytes Whoosh's own matcher reads, so reading the index (engine.py, 
 """
 
 from array import array
+from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3Codec, W3PostingsWriter
 
@@ -21,11 +22,8 @@ def unpack_values(count, number):
     data = number.to_bytes((number.bit_length() + 7) // 8, "little")[:-1]  # the last byte is the sentinel
     lengths = array("I")
     lengths.frombytes(data[: lengths.itemsize * count])
-    values, at = [], lengths.itemsize * count
-    for length in lengths:
-        values.append(data[at : at + length])
-        at += length
-    return tuple(values)
+    starts = list(accumulate(lengths, initial=lengths.itemsize * count))
+    return tuple(map(data.__getitem__, map(slice, starts, starts[1:])))
 
 
 class PackedValues(tuple):
