@@ -63,7 +63,7 @@ bench: sample
 	$(BIN)/python bench/load.py $(CORPUS)
 
 # The scale benchmark: 1 x, 3 x and 10 x the corpus, each in its own temporary folder (the 10 x size needs about
-# 25 GB of free disk and takes the better part of an hour on two cores). SIZES=0.05,0.1 checks it in minutes.
+# 25 GB of free disk and takes over an hour and a half on two cores). SIZES=0.05,0.1 checks it in minutes.
 SIZES ?= 1,3,10
 bench-scale: install
 	$(BIN)/python bench/scale.py $(CORPUS) --sizes $(SIZES)
