@@ -3,18 +3,20 @@ checks on first use that they are what it reads, and what it reads agrees with W
 
 import datetime
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 import whoosh
 from whoosh import index as whoosh_index
-from whoosh.fields import KEYWORD, Schema
+from whoosh.fields import KEYWORD, TEXT, Schema
 
 from documents.search import analysis, engine, ranking, schema
 from documents.search.codec import ArchiveCodec, writing_codec
 from documents.search.indexing import get_backend, get_search_index
 from documents.search.interface import Filters
 from documents.search.parsing import parse_query
+from documents.search.query import search
 from tests.search_support import load_sample
 
 BLOCK = 8  # postings a block: small, so that common terms span many blocks
@@ -169,3 +171,19 @@ def test_only_the_highest_tiers_are_sorted_and_every_page_stays_the_same(db, tmp
         monkeypatch.setattr(engine, "_contenders", lambda matched, sort, want: matched)
         assert {(q, sort): pages(q, sort) for q, sort in pruned} == pruned
     assert all(len(third) == 3 for _, _, third in pruned.values())  # three full pages: pruning had tiers to skip
+
+
+def test_an_index_of_an_older_format_waits_for_a_rebuild_instead_of_failing(db, client, caplog):
+    load_sample()
+    fields = schema.whoosh_schema()
+    fields.remove(schema.TEXT.name)
+    fields.add(schema.TEXT.name, TEXT(phrase=True))  # words with positions, as the index was written before
+    path = Path(get_backend().path)
+    shutil.rmtree(path, ignore_errors=True)
+    build(path, writing_codec(), fields=fields)
+    get_backend().close_searcher()
+    results = search("人大")
+    assert results.unavailable and results.messages == ["索引正在重建，请稍后再搜索。"]
+    assert "rebuild_index" in caplog.text
+    page = client.get("/search/", {"q": "人大"})
+    assert page.status_code == 200 and "索引正在重建" in page.content.decode()

@@ -15,6 +15,7 @@ is written and read:
 
 import fcntl
 import functools
+import logging
 import os
 import threading
 import time
@@ -30,6 +31,9 @@ from whoosh.filedb.filestore import FileStorage
 from . import engine, parsing, queryset, ranking, schema
 from .codec import writing_codec
 from .interface import Found
+
+
+log = logging.getLogger(__name__)
 
 
 def index_storage(path):
@@ -180,8 +184,12 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         parsed, messages = parsing.limit_expansions(parsed, functools.partial(engine.prefix_terms, searcher))
         if messages and not parsed.groups:
             return Found([], 0, {}, parsed, messages)  # nothing left to look for: the message says why
-        results = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
-                             named=ranking.names(parsed), weights=ranking.weights())
+        try:
+            results = engine.run(searcher, parsed, filters, sort=sort, page=page, per_page=per_page,
+                                 named=ranking.names(parsed), weights=ranking.weights())
+        except engine.UnsupportedIndex as exc:  # an index of an older version: readers wait for rebuild_index
+            log.error("%s", exc)
+            raise IndexUnavailable(self.path) from exc
         return Found(results.ids, results.total, results.facets, parsed, messages, any_date=results.any_date)
 
     def _process_results(self, raw_page, highlight=False, query_string="", **kwargs):
