@@ -118,7 +118,10 @@ def serve(env, *, workers, access_log=os.devnull, access_format=None, output=Non
                 raise RuntimeError(f"gunicorn exited with {server.returncode}")
             if time.monotonic() > deadline:
                 raise RuntimeError(f"gunicorn not serving after {timeout} s")
-            time.sleep(0.1)
+            try:
+                server.wait(timeout=0.1)  # the poll's pace, cut short if gunicorn exits
+            except subprocess.TimeoutExpired:
+                pass
         yield server, port
     finally:
         server.terminate()

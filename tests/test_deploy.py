@@ -103,7 +103,7 @@ def test_gunicorn_lets_long_queries_reach_the_site(tmp_path):
             except urllib.error.HTTPError as error:
                 return error.code, error.read().decode(errors="replace")
 
-        assert wait_for(lambda: listening(port), 30), "gunicorn did not start"
+        assert wait_for(lambda: listening(port), 30, server), "gunicorn did not start"
         status, page = get("人大" * 300)
         assert status == 200
         assert "搜索词太长，只按前 100 个字搜索。" in page

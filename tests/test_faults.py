@@ -101,8 +101,8 @@ def server(site):
             return False
 
     try:
-        assert wait_for(ready, 30), "gunicorn did not start"
-        assert wait_for(lambda: len(children(process.pid)) == 2, 10)
+        assert wait_for(ready, 30, process), "gunicorn did not start"
+        assert wait_for(lambda: len(children(process.pid)) == 2, 10, process)
         yield process, port
     finally:
         process.terminate()
@@ -134,14 +134,14 @@ def test_a_killed_worker_is_replaced_and_the_site_keeps_answering(site, server):
     threads = [threading.Thread(target=client, args=(n,)) for n in range(4)]
     for thread in threads:
         thread.start()
-    assert wait_for(lambda: sum(status == 200 for _, status in results) >= 20, 5, step=0.01)
+    assert wait_for(lambda: sum(status == 200 for _, status in results) >= 20, 5, process, step=0.01)
     victim = children(process.pid)[0]
     killed["at"] = time.monotonic()
     os.kill(victim, signal.SIGKILL)  # 4 clients on 2 workers: it is serving a request
     for thread in threads:
         thread.join(timeout=30)
 
-    assert wait_for(lambda: len(children(process.pid)) == 2 and victim not in children(process.pid), 15)
+    assert wait_for(lambda: len(children(process.pid)) == 2 and victim not in children(process.pid), 15, process)
     assert process.poll() is None
     failed = [started for started, status in results if status != 200]
     # Only the request the killed worker was serving may fail; everything else was answered.
@@ -214,7 +214,7 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
                               env={**env, "HALFWAY_MARK": str(halfway)}, stdout=subprocess.DEVNULL,
                               stderr=subprocess.PIPE, text=True)
     try:
-        assert wait_for(lambda: halfway.exists() or writer.poll() is not None, 60, step=0.02)
+        assert wait_for(halfway.exists, 60, writer, step=0.02)
         assert halfway.exists(), "the writer never reached the middle of its batch: " + writer.stderr.read()
         assert lock_held(lock)
         writer.send_signal(signal.SIGKILL)
@@ -239,10 +239,10 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
 
 def test_the_search_applier_is_restarted_with_the_workers(server):
     process, _ = server
-    assert wait_for(lambda: len(children(process.pid, applier=True)) == 1, 15)
+    assert wait_for(lambda: len(children(process.pid, applier=True)) == 1, 15, process)
     applier = children(process.pid, applier=True)[0]
     os.kill(applier, signal.SIGKILL)
-    assert wait_for(lambda: children(process.pid, applier=True) not in ([], [applier]), 15)
+    assert wait_for(lambda: children(process.pid, applier=True) not in ([], [applier]), 15, process)
     assert len(children(process.pid)) == 2
 
 

@@ -282,11 +282,11 @@ class SegmentTables:
     def norms(self, fieldname, average):
         """BM25's length normalisation of each document's field, for the index's average length (the same for
         every search until the index changes)."""
-        key = (fieldname, average)
-        if key not in self._norms:
-            self._norms = {key: [K1 * ((1 - B) + B * length / average) for length in self.lengths[fieldname]],
-                           **{k: v for k, v in self._norms.items() if k[0] != fieldname}}
-        return self._norms[key]
+        held = self._norms.get(fieldname)
+        if held is None or held[0] != average:
+            norms = [K1 * ((1 - B) + B * length / average) for length in self.lengths[fieldname]]
+            held = self._norms[fieldname] = (average, norms)
+        return held[1]
 
     def byline_matches(self, runs):
         """The documents whose byline contains every run."""

@@ -15,14 +15,14 @@ TITLE = "关于滨河湿地公园保护情况的调查报告"
 
 
 def search_until_found(page, query, title, seconds=10):
-    """The admin's save applies the index queue once its response is sent: give it a moment."""
+    """The admin's save applies the index queue once its response is sent: the search is asked again until it
+    finds the title or the deadline passes (each try is a page load, the poll's own pace)."""
     deadline = time.monotonic() + seconds
     while True:
         page.goto(f"/search/?q={query}")
         titles = page.locator("ol.search-results h2").all_inner_texts()
         if title in titles or time.monotonic() > deadline:
             return titles
-        page.wait_for_timeout(250)
 
 
 def test_upload_correct_preview_publish_find(new_page):
