@@ -25,7 +25,7 @@ from throwaway import ROOT, setup_site
 
 
 def counts_report():
-    from documents.citation_index import outcome_counts
+    from documents.legislation.citation_index import outcome_counts
     from documents.models import Citation
 
     counts = outcome_counts()
@@ -41,7 +41,7 @@ def page_targets(rng, count):
     """Published documents that cite others or are cited, the most cited first in the mix."""
     from django.db.models import Count
 
-    from documents import pages
+    from documents.archive import pages
     from documents.models import Citation
 
     citing = set(Citation.objects.filter(outcome="linked").values_list("citing_id", flat=True))
@@ -64,7 +64,7 @@ def time_pages(urls, requests):
     results = {}
     with override_settings(CACHES=DUMMY_CACHE):
         for label, patch in (("with citation links", None), ("without (body as stored)", without_citations)):
-            with mock.patch("documents.pages.citation_context", patch) if patch else nullcontext():
+            with mock.patch("documents.archive.pages.citation_context", patch) if patch else nullcontext():
                 for url in urls[:5]:
                     client.get(url)
                 times = []
@@ -90,7 +90,7 @@ def main():
 
     with tempfile.TemporaryDirectory(prefix="citations-bench-") as tmp:
         setup_site(Path(tmp))
-        from documents import citation_index
+        from documents.legislation import citation_index
         from documents.ingest.importer import import_paths
 
         relink = citation_index.relink

@@ -33,7 +33,7 @@ def groups():
     """[[version, ...] newest first] of every regulation with two versions or more."""
     from django.db.models import Count
 
-    from documents import regulations
+    from documents.legislation import regulations
     from documents.models import Regulation
 
     multi = Regulation.objects.annotate(n=Count("versions")).filter(n__gt=1).prefetch_related("versions")
@@ -42,7 +42,7 @@ def groups():
 
 def check(found):
     """Print the corpus figures and every group that breaks a rule."""
-    from documents.regulations import sort_date
+    from documents.legislation.regulations import sort_date
 
     versions = sum(len(v) for v in found)
     print(f"regulations with several versions: {len(found)} ({versions} documents)")

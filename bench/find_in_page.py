@@ -26,7 +26,7 @@ def targets(rng, count):
     """[(article, query)]: random published documents and the ten longest, each with a query from its text."""
     from django.db.models.functions import Length
 
-    from documents import pages
+    from documents.archive import pages
 
     public = pages.public()
     ids = rng.sample(sorted(public.values_list("id", flat=True)), count - 10)
@@ -67,8 +67,8 @@ def main():
         setup_site(Path(tmp))
         from django.test import Client, override_settings
 
-        from documents import pages
-        from documents.find_in_page import mark_body
+        from documents.archive import pages
+        from documents.archive.find_in_page import mark_body
         from documents.ingest.importer import import_paths
         from documents.search.query import parse_query
 

@@ -24,7 +24,7 @@ def targets(rng, count):
     """{page family: [urls]}: varied targets so one cached row does not flatter the figures."""
     from django.db.models import Count
 
-    from documents import pages
+    from documents.archive import pages
     from documents.models import Column
 
     article_ids = list(pages.public().values_list("id", flat=True))

@@ -30,7 +30,7 @@ def row(label, times):
 
 
 def import_corpus(files):
-    from documents import related_index
+    from documents.related import related_index
     from documents.ingest.importer import import_paths
 
     spent, refresh_all = [], related_index.refresh_all
@@ -50,8 +50,8 @@ def import_corpus(files):
 
 def full_computation():
     from documents.models import ArticleTerm, RelatedDocument, TermFrequency
-    from documents.related_index import published_texts, refresh_all
-    from documents.related_terms import word_counts
+    from documents.related.related_index import published_texts, refresh_all
+    from documents.related.related_terms import word_counts
 
     started = time.perf_counter()
     documents = refresh_all()
@@ -69,8 +69,8 @@ def full_computation():
 
 
 def per_document(rng, count):
-    from documents import pages
-    from documents.related_index import refresh
+    from documents.archive import pages
+    from documents.related.related_index import refresh
 
     ids = rng.sample(sorted(pages.public().values_list("id", flat=True)), count)
     times = []
@@ -83,7 +83,7 @@ def per_document(rng, count):
 
 
 def examples(rng, count=4):
-    from documents import pages
+    from documents.archive import pages
     from documents.models import Article
 
     print()
@@ -97,12 +97,12 @@ def time_pages(rng, requests):
     """Each page with its list and without, one after the other: a cold page first would flatter the second."""
     from django.test import Client, override_settings
 
-    from documents import pages
+    from documents.archive import pages
 
     ids = sorted(pages.public().values_list("id", flat=True))
     urls = [f"/articles/{pk}/" for pk in rng.sample(ids, min(requests, len(ids)))]
     client, results = Client(), {"article page with 相关文档": [], "without (pages.related: [])": []}
-    variants = list(zip(results, (nullcontext, lambda: mock.patch("documents.pages.related", lambda article: []))))
+    variants = list(zip(results, (nullcontext, lambda: mock.patch("documents.archive.pages.related", lambda article: []))))
     with override_settings(CACHES=DUMMY_CACHE):
         for url in urls[:5]:
             client.get(url)

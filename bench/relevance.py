@@ -57,7 +57,7 @@ def subset(records, laws, seed):
 
 def judged_queries(docs, seed):
     """[(class, query, {relevant pks})] from the documents' metadata; docs: [(pk, record)]."""
-    from documents.titles import title_key
+    from documents.common.titles import title_key
 
     rng = random.Random(seed)
     queries = []

@@ -30,7 +30,7 @@ from throwaway import ROOT, setup_site
 
 def load(records):
     """Insert the records as published articles with bulk operations (signals off: the index is rebuilt)."""
-    from documents.dates import InvalidDate, parse_partial_date
+    from documents.common.dates import InvalidDate, parse_partial_date
     from documents.models import Article, Column, Meeting, Speaker
 
     columns = {c.name: c for c in Column.objects.all()}

@@ -23,7 +23,7 @@ from throwaway import ROOT, setup_site
 
 
 def typed_texts(rng, count):
-    from documents import pages
+    from documents.archive import pages
 
     titles = list(pages.public().values_list("title", flat=True))
     names = [s.name for s in pages.speakers()] + [m.name for m in pages.meetings()]
@@ -50,7 +50,7 @@ def typed_texts(rng, count):
 def plain_sql(text):
     """The plain alternative: SQL LIKE over titles, speaker and meeting names (what suggestions would cost without
     an index of their own)."""
-    from documents import pages
+    from documents.archive import pages
 
     text = text[:100]
     return (
@@ -86,7 +86,7 @@ def main():
         from django.test import Client
 
         from documents.ingest.importer import import_paths
-        from documents.suggestions import SuggestionIndex
+        from documents.archive.suggestions import SuggestionIndex
 
         started = time.perf_counter()
         summary = import_paths(files, status="published", progress=False).summary()

@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "documents.context_processors.site",
+                "documents.archive.context_processors.site",
             ],
         },
     },
@@ -187,7 +187,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # Staff logins: 5 failures from one address and user lock that pair out for 15 minutes (django-axes).
 AUTHENTICATION_BACKENDS = [
-    "documents.auth_backends.AxesBackend",
+    "documents.editorial.auth_backends.AxesBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = 5
@@ -205,7 +205,7 @@ if env_bool("HTTPS"):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = True
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 # A refused form token gets the site's Chinese 403 page instead of Django's English one.
-CSRF_FAILURE_VIEW = "documents.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "documents.archive.errors.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 
 # Pages load scripts and styles from the site itself only; no inline script anywhere.
@@ -214,7 +214,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        # Article bodies may show images from other http(s) sites (documents.sanitize allows them).
+        # Article bodies may show images from other http(s) sites (documents.common.sanitize allows them).
         "img-src": [SELF, "http:", "https:", "data:"],
         "object-src": [NONE],
         "base-uri": [SELF],

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from documents import media
+from documents.archive import media
 
 admin.site.site_header = admin.site.site_title = "文档管理"
 admin.site.index_title = "网站内容管理"
@@ -13,10 +13,10 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     # Uploaded files with safe headers, in production too (WhiteNoise serves only the static files).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
-    path("", include("documents.urls")),
+    path("", include("documents.archive.urls")),
 ]
 
 # Error pages in Chinese with the site's identity, without the database (it may be the thing that failed).
-handler400 = "documents.errors.bad_request"
-handler403 = "documents.errors.permission_denied"
-handler500 = "documents.errors.server_error"
+handler400 = "documents.archive.errors.bad_request"
+handler403 = "documents.archive.errors.permission_denied"
+handler500 = "documents.archive.errors.server_error"

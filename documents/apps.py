@@ -10,7 +10,9 @@ class DocumentsConfig(AppConfig):
 
     def ready(self):
         # Every Article change queues an index update (documents/search/queue.py).
-        from . import cache_invalidation, citation_index, regulations, related_index
+        from .changes import cache_invalidation
+        from .legislation import citation_index, regulations
+        from .related import related_index
         from .search import queue
 
         queue.connect()

@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from . import dates, titles
-from .sanitize import clean_json, html_to_text, sanitize_html
+from .common import dates, titles
+from .common.sanitize import clean_json, html_to_text, sanitize_html
 
 
 _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
@@ -121,7 +121,7 @@ class ArticleQuerySet(models.QuerySet):
 class Regulation(models.Model):
     """A regulation across its versions: the Articles that are texts of one law at different dates (its 版本).
 
-    Grouped automatically by title (documents.regulations) or by staff in the admin."""
+    Grouped automatically by title (documents.legislation.regulations) or by staff in the admin."""
 
     title = models.CharField("名称", max_length=300)
     title_key = models.CharField("匹配用名称", max_length=300, db_index=True, editable=False)
@@ -158,7 +158,7 @@ class Article(models.Model):
         PUBLISHED = "published", "已发布"
 
     class Validity(models.TextChoices):
-        """时效性 of a regulation's version (documents.regulations derives it)."""
+        """时效性 of a regulation's version (documents.legislation.regulations derives it)."""
 
         CURRENT = "current", "现行有效"
         AMENDED = "amended", "已被修改"
@@ -166,7 +166,7 @@ class Article(models.Model):
         PENDING = "pending", "尚未生效"
 
     title = models.CharField("标题", max_length=300)
-    # The title reduced by documents.titles: what 《》 citations of this document are matched against.
+    # The title reduced by documents.common.titles: what 《》 citations of this document are matched against.
     title_key = models.CharField("标题匹配键", max_length=300, blank=True, editable=False)
     subtitle = models.CharField("副标题", max_length=300, blank=True)
     column = models.ForeignKey(Column, models.PROTECT, verbose_name="栏目", related_name="articles")
@@ -203,7 +203,7 @@ class Article(models.Model):
     effective_date = models.DateField(
         "施行日期", null=True, blank=True, help_text="留空则从正文读取（如“本条例自2025年1月1日起施行”）。"
     )
-    # Derived (documents.regulations), or validity_override when staff set one; "" for documents that are not
+    # Derived (documents.legislation.regulations), or validity_override when staff set one; "" for documents that are not
     # regulations.
     validity = models.CharField("时效性", max_length=10, choices=Validity.choices, blank=True, editable=False)
     validity_override = models.CharField(
@@ -238,7 +238,7 @@ class Article(models.Model):
             # Feeds, latest published first: without it SQLite reads every row's published_at past body and text
             # (94 ms for the site feed over the 3,543-document corpus, 1.8 ms with it).
             models.Index(fields=["status", "deleted_at", "published_at"], name="portal_published"),
-            # Resolving a citation reads only these (documents.citation_index).
+            # Resolving a citation reads only these (documents.legislation.citation_index).
             models.Index(fields=["title_key", "status", "deleted_at", "date", "issuer"], name="article_title_key"),
             models.Index(fields=["status", "deleted_at", "column", "validity", "pinned", "date"],
                          name="portal_column_validity"),
@@ -285,7 +285,7 @@ class Article(models.Model):
 
     def set_plain_text_body(self, text):
         """Set the body from plain text: escaped paragraphs, safe by construction, so save() skips bleach."""
-        from .sanitize import split_paragraphs, text_to_html
+        from .common.sanitize import split_paragraphs, text_to_html
 
         self.body = text_to_html(text)
         self.text = "\n\n".join(split_paragraphs(text))
@@ -474,7 +474,7 @@ class Attachment(models.Model):
 
 
 class Citation(models.Model):
-    """A title a document cites in 《》, and the document it names (documents.citation_index keeps it true)."""
+    """A title a document cites in 《》, and the document it names (documents.legislation.citation_index keeps it true)."""
 
     class Outcome(models.TextChoices):
         LINKED = "linked", "已链接"
@@ -517,7 +517,7 @@ class Repeal(models.Model):
 
 
 class TermFrequency(models.Model):
-    """How many published documents hold a word (jieba, documents.related_terms): the archive's document
+    """How many published documents hold a word (jieba, documents.related.related_terms): the archive's document
     frequencies as the last full computation of related documents found them (refresh_related)."""
 
     term = models.CharField("词", max_length=20, primary_key=True)
@@ -529,7 +529,7 @@ class TermFrequency(models.Model):
 
 class ArticleTerm(models.Model):
     """One of a published document's most distinctive words, with its weight (TF-IDF, the document's weights of
-    unit length): related documents are those sharing heavy words (documents.related_index)."""
+    unit length): related documents are those sharing heavy words (documents.related.related_index)."""
 
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="terms")
     term = models.CharField("词", max_length=20)
@@ -546,7 +546,7 @@ class ArticleTerm(models.Model):
 
 
 class RelatedDocument(models.Model):
-    """One of the documents listed as related (相关文档) on an article's page, by rank (documents.related_index)."""
+    """One of the documents listed as related (相关文档) on an article's page, by rank (documents.related.related_index)."""
 
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="related_documents")
     related = models.ForeignKey(Article, models.CASCADE, verbose_name="相关文档", related_name="related_to")

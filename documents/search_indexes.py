@@ -6,7 +6,7 @@ from haystack import indexes
 from .models import Article
 from .search import schema
 from .search.analysis import compact_key
-from .titles import title_forms
+from .common.titles import title_forms
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):

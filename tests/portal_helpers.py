@@ -4,7 +4,7 @@ import datetime
 import html
 import re
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Column, Speaker
 
 SEED_TITLE = "在市委人大工作会议上的讲话"

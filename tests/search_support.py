@@ -35,7 +35,7 @@ def sample_records():
 def load_sample(rewrite=None):
     """The sample documents as published articles with fixed ids (1..n), so an index built once matches the
     database of every test; rewrite(pk, record) may change a record first (the same way in every test)."""
-    from documents.dates import parse_partial_date
+    from documents.common.dates import parse_partial_date
     from documents.models import Article, Column, Meeting, Speaker
 
     columns = {c.name: c for c in Column.objects.all()}

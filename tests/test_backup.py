@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Attachment, Meeting, Speaker
 
 from .portal_helpers import make_article

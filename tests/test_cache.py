@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import cache as page_cache
-from documents import cache_invalidation
+from documents.archive import cache as page_cache
+from documents.changes import cache_invalidation
 from documents.models import Article, Attachment, Speaker
 
 from .portal_helpers import make_article, page_text
@@ -212,7 +212,7 @@ def test_logged_in_users_never_read_or_fill_the_cache(client, articles):
 
 
 def test_a_change_during_rendering_leaves_the_page_unstored(client, articles, monkeypatch):
-    from documents import pages
+    from documents.archive import pages
 
     home = pages.home
 

@@ -6,8 +6,8 @@ import json
 import pytest
 from django.core.management import call_command
 
-from documents import citation_index
-from documents.citation_index import Version, in_force, relink_all
+from documents.legislation import citation_index
+from documents.legislation.citation_index import Version, in_force, relink_all
 from documents.ingest.importer import import_paths
 from documents.models import Article, Citation
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from documents.citations import chinese_number, cited_keys, link_citations
-from documents.sanitize import sanitize_html, text_to_html
+from documents.legislation.citations import chinese_number, cited_keys, link_citations
+from documents.common.sanitize import sanitize_html, text_to_html
 
 URL = "/articles/7/"
 TARGETS = {"中华人民共和国立法法": URL}

@@ -1,7 +1,7 @@
-"""新旧对照: units aligned by content, each marked, changed characters marked, counts (documents.compare)."""
+"""新旧对照: units aligned by content, each marked, changed characters marked, counts (documents.legislation.compare)."""
 
-from documents import compare
-from documents.compare import ADDED, CHANGED, DELETED, SAME
+from documents.legislation import compare
+from documents.legislation.compare import ADDED, CHANGED, DELETED, SAME
 
 
 def text(*paragraphs):

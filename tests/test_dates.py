@@ -2,7 +2,7 @@ import datetime
 
 import pytest
 
-from documents import dates
+from documents.common import dates
 
 
 @pytest.mark.parametrize(

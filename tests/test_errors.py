@@ -38,7 +38,7 @@ def test_more_than_a_thousand_parameters_get_the_chinese_400(client, url):
 
 
 def test_permission_denied_is_the_chinese_403(rf):
-    from documents.errors import permission_denied
+    from documents.archive.errors import permission_denied
 
     assert_site_page(permission_denied(rf.get("/")), 403, "无法访问", "没有访问这个页面的权限")
 
@@ -49,7 +49,7 @@ def test_a_form_without_its_token_gets_the_chinese_403():
 
 
 def public_urls(tmp_media):
-    """One URL of every public URL family (documents.urls and /media/), with the data each needs."""
+    """One URL of every public URL family (documents.archive.urls and /media/), with the data each needs."""
     speech = seed_speech()
     meeting = Meeting.objects.create(name="第五次会议")
     old, new = (make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, date=date, body="第一条 绿化。")
@@ -92,7 +92,7 @@ def tmp_media(settings, tmp_path):
 
 
 def test_every_public_url_family_is_checked(tmp_media):
-    names = {pattern.name for pattern in get_resolver("documents.urls").url_patterns} | {"media"}
+    names = {pattern.name for pattern in get_resolver("documents.archive.urls").url_patterns} | {"media"}
     assert names == set(public_urls(tmp_media))
 
 

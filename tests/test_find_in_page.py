@@ -10,12 +10,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import structure
-from documents.citations import link_citations
-from documents.find_in_page import MAX_MARKS, mark_body, result_link
+from documents.legislation import structure
+from documents.legislation.citations import link_citations
+from documents.archive.find_in_page import MAX_MARKS, mark_body, result_link
 from documents.search.query import parse_query
 from documents.search.queue import apply_pending
-from documents.titles import title_key
+from documents.common.titles import title_key
 
 from .portal_helpers import make_article
 

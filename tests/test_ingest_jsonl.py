@@ -10,12 +10,12 @@ from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
-from documents.dates import MONTH, UNKNOWN
+from documents.common.dates import MONTH, UNKNOWN
 from documents.ingest import pipeline
 from documents.ingest.importer import import_paths
 from documents.ingest.jsonl import write_jsonl
 from documents.ingest.pipeline import DocumentData, ImportProblem, save_document
-from documents.regulations import attach
+from documents.legislation.regulations import attach
 from documents.models import Article, Attachment, Column, Meeting, Regulation, Speaker
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ingest"
@@ -356,8 +356,8 @@ def test_lookups_are_cached_within_a_run(tmp_path):
     assert len(key_lookups) == 1
     # Validation (full_clean) reads nothing: what the lookups found is not checked again, uniqueness neither. The
     # reads of six documents: the columns, the known keys, the speaker and the meeting by name and a free slug each;
-    # then the import's one citation pass (documents.citation_index) and one pass for related documents
-    # (documents.related_index: here, a first import, it computes everything), whatever the number of documents.
+    # then the import's one citation pass (documents.legislation.citation_index) and one pass for related documents
+    # (documents.related.related_index: here, a first import, it computes everything), whatever the number of documents.
     reads = [q["sql"] for q in queries if q["sql"].startswith("SELECT")]
     linking = next(n for n, sql in enumerate(reads) if "documents_citation" in sql)
     assert linking == 6 and len(reads) - linking <= 6 + 6

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from documents.dates import DAY, UNKNOWN_DATE
+from documents.common.dates import DAY, UNKNOWN_DATE
 from documents.ingest.importer import import_paths
 from documents.ingest.meta import NO_DATE
 from documents.ingest.pipeline import ImportProblem

@@ -3,7 +3,7 @@ import datetime
 import pytest
 from django.db import IntegrityError
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Column, Meeting, Speaker
 
 pytestmark = pytest.mark.django_db

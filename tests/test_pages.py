@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Attachment, Column, Meeting, Speaker
 
 from .portal_helpers import SEED_TITLE, breadcrumb_text, make_article, page_text, seed_speech
@@ -330,7 +330,7 @@ class TestErrorPages:
         assert nav_text(response).startswith("首页 人大简介")
 
     def test_500_renders_without_the_database(self, rf, settings, django_assert_num_queries):
-        from documents.errors import server_error
+        from documents.archive.errors import server_error
 
         with django_assert_num_queries(0):
             response = server_error(rf.get("/"))
@@ -339,7 +339,7 @@ class TestErrorPages:
         assert "服务器错误" in text and settings.SITE_NAME in text and settings.SITE_ICP in text
 
     def test_500_handler_is_used(self, client, settings, monkeypatch):
-        from documents import pages
+        from documents.archive import pages
 
         def broken():
             raise RuntimeError("database is down")
@@ -369,7 +369,7 @@ def test_staff_preview_context_renders_a_draft(rf):
     """The admin preview renders the public template with article_context(): drafts included."""
     from django.template.loader import render_to_string
 
-    from documents.pages import article_context, article_queryset
+    from documents.archive.pages import article_context, article_queryset
 
     draft = make_article("尚未发布的讲话", status=Article.Status.DRAFT)
     html = render_to_string("documents/article_detail.html", article_context(article_queryset().get(pk=draft.pk)),

@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Attachment, Meeting
 
 from .portal_helpers import SEED_TITLE, make_article, seed_speech

@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from documents import provisions
-from documents.titles import title_key
+from documents.legislation import provisions
+from documents.common.titles import title_key
 
 PUBLISHED = datetime.date(2024, 12, 31)
 

@@ -1,11 +1,11 @@
-"""Versions of a regulation: grouping on save, their order, 时效性 and what keeps it true (documents.regulations)."""
+"""Versions of a regulation: grouping on save, their order, 时效性 and what keeps it true (documents.legislation.regulations)."""
 
 import datetime
 
 import pytest
 from django.utils import timezone
 
-from documents import regulations
+from documents.legislation import regulations
 from documents.models import Article, IndexOperation, Regulation, Repeal
 
 from .portal_helpers import make_article

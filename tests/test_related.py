@@ -1,5 +1,5 @@
-"""Related documents (相关文档): chosen by the rare words documents share (documents.related_terms), stored and kept
-true as documents change (documents.related_index), shown on the article page and in its JSON."""
+"""Related documents (相关文档): chosen by the rare words documents share (documents.related.related_terms), stored and kept
+true as documents change (documents.related.related_index), shown on the article page and in its JSON."""
 
 import json
 from collections import Counter
@@ -9,10 +9,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from documents import pages, related_terms, workflow
+from documents.archive import pages
+from documents.related import related_terms
+from documents.editorial import workflow
 from documents.ingest.importer import import_paths
 from documents.models import Article, ArticleTerm, RelatedDocument, TermFrequency
-from documents.related_index import refresh, refresh_all
+from documents.related.related_index import refresh, refresh_all
 
 from .portal_helpers import make_article
 from .staff_support import staff_user
@@ -92,7 +94,7 @@ def test_a_saved_document_finds_its_relations_and_enters_their_lists(archive):
 
 def test_a_save_that_changes_nothing_they_are_computed_from_leaves_the_lists(archive, monkeypatch):
     cut = []
-    monkeypatch.setattr("documents.related_index.word_counts", lambda text: cut.append(text) or Counter())
+    monkeypatch.setattr("documents.related.related_index.word_counts", lambda text: cut.append(text) or Counter())
     article = Article.objects.get(pk=archive["湿地"].pk)
     article.pinned = True
     article.save()

@@ -1,6 +1,6 @@
 import pytest
 
-from documents.sanitize import html_to_text, sanitize_html, split_paragraphs, text_to_html
+from documents.common.sanitize import html_to_text, sanitize_html, split_paragraphs, text_to_html
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -81,7 +81,7 @@ CLEAN = "关于加强预算审查监督工作的决定（２０２２）　全�
 
 
 def test_clean_text_drops_controls_and_format_characters_only():
-    from documents.sanitize import clean_text
+    from documents.common.sanitize import clean_text
 
     assert clean_text(DIRTY) == CLEAN
     kept = "第一条\t内容\r\n\n２０２２ＡＢ　𠮷\ue000\U000e0100😀\u2028"  # tab, line breaks, full width, Ext. B, PUA, IVS
@@ -95,7 +95,7 @@ def test_the_dropped_set_is_every_control_format_and_surrogate_code_point():
     import sys
     import unicodedata
 
-    from documents.sanitize import _DROPPED
+    from documents.common.sanitize import _DROPPED
 
     everything = {
         chr(code) for code in range(sys.maxunicode + 1) if unicodedata.category(chr(code)) in ("Cc", "Cf", "Cs")
@@ -137,7 +137,7 @@ def test_every_model_save_cleans_its_text_fields(tmp_path):
 
 
 def clean_of(text):
-    from documents.sanitize import clean_text
+    from documents.common.sanitize import clean_text
 
     return clean_text(text)
 

@@ -1,7 +1,7 @@
 """What one query may cost: the number of strings, of single characters, and of bigram terms the single
 characters expand to; what is left out is named in a Chinese message."""
 
-from documents.dates import parse_partial_date
+from documents.common.dates import parse_partial_date
 from documents.models import Article, Column
 from documents.search import engine, parsing
 from documents.search.indexing import get_backend, rebuild

@@ -10,7 +10,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from documents.dates import parse_partial_date
+from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, EquivalentTerms
 from documents.search.equivalents import MAX_FORMS, Table, check_forms, expand
 from documents.search.indexing import rebuild

@@ -11,13 +11,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from documents import dates
+from documents.common import dates
 from documents.models import Article, Column, Speaker
 from documents.search import engine
 from documents.search.indexing import get_backend, rebuild
 from documents.search.queue import apply_pending
 from documents.search_indexes import ArticleIndex
-from documents.year_chart import year_chart
+from documents.archive.year_chart import year_chart
 from tests.search_support import load_sample, use_index
 
 pytestmark = pytest.mark.django_db

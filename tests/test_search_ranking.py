@@ -1,11 +1,11 @@
 """Ranking rules of search() on a few handmade documents: the speaker weighs more than the body, a document
 whose title is the query (or the query plus a year or issuer) comes first, equal matches go newest first."""
 
-from documents.dates import parse_partial_date
+from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, Speaker
 from documents.search.indexing import rebuild
 from documents.search.query import search
-from documents.titles import title_forms
+from documents.common.titles import title_forms
 
 FILLER = "各位代表：现在，我代表国务院，向大会报告工作，请予审议。" * 6
 

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from documents import workflow
+from documents.editorial import workflow
 from documents.models import Article, Attachment, Column, Speaker
 from tests.staff_support import staff_user
 

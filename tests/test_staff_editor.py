@@ -167,7 +167,7 @@ def test_picture_upload_needs_permission_post_and_the_csrf_token():
 
 
 def test_amendments_are_edited_as_lines_not_json():
-    from documents.forms import AmendmentsField
+    from documents.editorial.forms import AmendmentsField
 
     field = AmendmentsField(required=False)
     stored = [{"date": "2011-11-17", "event": "市人大常委会通过"}, {"date": "2020", "event": "第一次修正"},

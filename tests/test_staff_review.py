@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
 
-from documents import workflow
+from documents.editorial import workflow
 from documents.models import Article, ArticleRevision, Attachment, Speaker
-from documents.revision_diff import body_change
+from documents.editorial.revision_diff import body_change
 from documents.search.query import search
 from documents.search.queue import apply_pending
 from tests.portal_helpers import make_article, page_text

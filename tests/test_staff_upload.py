@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfWriter
 
-from documents import uploads
+from documents.editorial import uploads
 from documents.models import Article, Attachment, Meeting, Speaker
 from tests.staff_support import docx_bytes, pdf_bytes, staff_user, upload, zip_bytes
 

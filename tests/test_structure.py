@@ -3,9 +3,9 @@ and the anchors added to the stored HTML; Chinese numerals."""
 
 import pytest
 
-from documents import structure
-from documents.numerals import to_int
-from documents.sanitize import text_to_html
+from documents.legislation import structure
+from documents.common.numerals import to_int
+from documents.common.sanitize import text_to_html
 
 
 @pytest.mark.parametrize("numeral, value", [

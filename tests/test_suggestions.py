@@ -6,7 +6,7 @@ import datetime
 import pytest
 
 from documents.models import Article, Column, EquivalentTerms, Meeting, Speaker
-from documents.suggestions import MAX_SUGGESTIONS, SOURCES, SuggestionIndex
+from documents.archive.suggestions import MAX_SUGGESTIONS, SOURCES, SuggestionIndex
 
 pytestmark = pytest.mark.django_db
 URL = "/search/suggest/"

@@ -1,4 +1,4 @@
-from documents.titles import prefix_variants, title_key
+from documents.common.titles import prefix_variants, title_key
 
 
 def test_title_key_ignores_whitespace_and_width():

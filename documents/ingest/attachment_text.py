@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from ..cache_invalidation import batched_invalidation
+from ..changes.cache_invalidation import batched_invalidation
 from ..models import Attachment
 from . import bounded
 from .office import check_size, check_type, file_text

@@ -7,9 +7,9 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
-from ..cache_invalidation import batched_invalidation
-from ..citation_index import batched_linking
-from ..related_index import batched_related
+from ..changes.cache_invalidation import batched_invalidation
+from ..legislation.citation_index import batched_linking
+from ..related.related_index import batched_related
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED
 from .office import check_size, read_office_file

@@ -11,9 +11,9 @@ import os
 import re
 from pathlib import Path
 
-from ..dates import InvalidDate, parse_partial_date
+from ..common.dates import InvalidDate, parse_partial_date
 from ..models import Article
-from ..sanitize import text_to_html
+from ..common.sanitize import text_to_html
 from .pipeline import DocumentData, ImportProblem, source_key
 
 _KINDS = {label: value for value, label in Article.Kind.choices} | {value: value for value in Article.Kind.values}

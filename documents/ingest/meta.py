@@ -2,12 +2,12 @@
 
 Right under the title come a few meta lines; they become fields and leave the body. When none of them carries a
 date, the first lines of the body are looked at too: a decision's adoption line (（2026年3月15日…会议通过）) often
-follows a subtitle or a second title line there. Dates are read by documents.dates.find_dates only.
+follows a subtitle or a second title line there. Dates are read by documents.common.dates.find_dates only.
 """
 
 import re
 
-from ..dates import UNKNOWN_DATE, YEAR, find_dates
+from ..common.dates import UNKNOWN_DATE, YEAR, find_dates
 
 MAX_META_LINES = 6
 BODY_DATE_LINES = 3

@@ -14,10 +14,10 @@ from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import translation
 
-from ..dates import UNKNOWN_DATE, PartialDate
+from ..common.dates import UNKNOWN_DATE, PartialDate
 from ..models import Article, Attachment, Column, Meeting, Regulation, Speaker
-from ..sanitize import clean_json, clean_text, html_to_text, sanitize_html, split_paragraphs, text_to_html
-from ..titles import title_key
+from ..common.sanitize import clean_json, clean_text, html_to_text, sanitize_html, split_paragraphs, text_to_html
+from ..common.titles import title_key
 
 
 class ImportProblem(Exception):
@@ -70,7 +70,7 @@ class DocumentData:
     pinned: bool | None = None
     # What the reader could not read but imported anyway (an impossible date, none found): for the import report.
     notes: list = field(default_factory=list)
-    # Regulations: None leaves them to the rules (documents.regulations); a backup carries what staff set.
+    # Regulations: None leaves them to the rules (documents.legislation.regulations); a backup carries what staff set.
     effective_date: datetime.date | None = None  # 施行日期; None: read from the body
     validity: str | None = None  # an Article.Validity set by staff
     regulation: str | None = None  # the key of the version group

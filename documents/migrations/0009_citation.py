@@ -1,10 +1,10 @@
-"""Citations in 《》 (documents.citation_index) and the title key they are matched on, filled for existing articles.
+"""Citations in 《》 (documents.legislation.citation_index) and the title key they are matched on, filled for existing articles.
 Their citations are computed by `manage.py link_citations`."""
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-from documents.titles import title_key
+from ..common.titles import title_key
 
 
 def fill_title_keys(apps, schema_editor):

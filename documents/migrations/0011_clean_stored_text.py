@@ -1,4 +1,4 @@
-"""Rows saved before every save cleaned its text (documents.sanitize.clean_text) are cleaned once: a control
+"""Rows saved before every save cleaned its text (documents.common.sanitize.clean_text) are cleaned once: a control
 character left in an old title would make the RSS feeds, which no longer work around it, fail."""
 
 from django.db import migrations

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
-from .. import cache_invalidation
+from ..changes import cache_invalidation
 from . import analysis
 
 # Cost bound: a query searches at most this many variants besides what was typed (each costs about as much as

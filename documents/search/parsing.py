@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from ..sanitize import clean_text
+from ..common.sanitize import clean_text
 from . import analysis
 from .highlight import Highlighter
 

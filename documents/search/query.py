@@ -15,7 +15,7 @@ from urllib.parse import quote
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
-from .. import structure
+from ..legislation import structure
 from ..models import Article, Attachment, Column, Speaker
 from . import equivalents
 from .backend import IndexUnavailable

@@ -29,7 +29,7 @@ def regulation_data(site_data):
 
 def version_urls(title):
     """The versions' addresses, newest first."""
-    from documents import regulations
+    from documents.legislation import regulations
     from documents.models import Article
 
     return [a.get_absolute_url() for a in regulations.newest_first(list(Article.objects.filter(title=title)))]

@@ -1,8 +1,8 @@
-"""manage.py link_citations: recompute every 《》 citation (documents.citation_index.relink_all)."""
+"""manage.py link_citations: recompute every 《》 citation (documents.legislation.citation_index.relink_all)."""
 
 from django.core.management.base import BaseCommand
 
-from documents.citation_index import outcome_counts, relink_all
+from ...legislation.citation_index import outcome_counts, relink_all
 from documents.models import Citation
 
 

@@ -1,4 +1,4 @@
-"""manage.py refresh_related: recompute every published document's related documents (documents.related_index).
+"""manage.py refresh_related: recompute every published document's related documents (documents.related.related_index).
 
 Run it once after upgrading an archive that already holds documents, and nightly from cron: saving a document
 updates its own list and those it enters or leaves, but the words' document frequencies are only recounted here.
@@ -9,7 +9,7 @@ import time
 from django.core.management.base import BaseCommand
 
 from documents.models import RelatedDocument
-from documents.related_index import refresh_all
+from ...related.related_index import refresh_all
 
 
 class Command(BaseCommand):

@@ -1,4 +1,4 @@
-"""manage.py sync_regulations: group every regulation's versions and derive every 时效性 (documents.regulations).
+"""manage.py sync_regulations: group every regulation's versions and derive every 时效性 (documents.legislation.regulations).
 
 Run it once after upgrading an archive that already holds documents, and daily from cron: a version whose
 施行日期 arrives turns from 尚未生效 to 现行有效 (and the version before it to 已被修改) only when it runs.
@@ -6,7 +6,7 @@ Run it once after upgrading an archive that already holds documents, and daily f
 
 from django.core.management.base import BaseCommand
 
-from documents.regulations import sync_all
+from ...legislation.regulations import sync_all
 from documents.search.backend import IndexBusy
 from documents.search.queue import apply_pending
 

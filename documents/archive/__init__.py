@@ -1,0 +1,1 @@
+"""The public site: pages, views, JSON, feeds, sitemaps, the page cache, search's web side."""

@@ -1,0 +1,169 @@
+"""The /search/ page and its JSON form (format=json), the RSS feed of a search, the search box's suggestions and
+the OpenSearch description. Reads only: nothing here writes to the index."""
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+
+from ..changes import cache_invalidation
+from . import find_in_page, suggestions
+from .errors import safe_methods_only
+from .feeds import FEED_ITEMS, SearchFeed
+from .year_chart import year_chart
+from .search_forms import SearchForm
+from ..search.parsing import MAX_QUERY_CHARS, normalize_input
+from ..search.query import SearchResults, search
+
+FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
+# What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
+FEED_PARAMS = ("q", *FILTER_PARAMS)
+# Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
+FACET_SHOWN = 10
+
+
+@safe_methods_only
+def search_page(request):
+    form = SearchForm(request.GET)
+    as_json = request.GET.get("format") == "json"
+    if not form.is_valid():
+        errors = form.error_messages()
+        if as_json:
+            return JsonResponse({"error": " ".join(errors), "errors": errors}, status=400,
+                                json_dumps_params={"ensure_ascii": False})
+        return _render(request, form, SearchResults(messages=errors), status=400)
+    args = form.search_args(json=as_json)
+    results = search(**args)
+    if as_json:
+        return JsonResponse(
+            {
+                "query": results.query,
+                "count": results.count,
+                "page": results.page,
+                "per_page": results.per_page,
+                "num_pages": results.num_pages,
+                "messages": results.messages,
+                "equivalents": [{"term": term, "forms": forms} for term, forms in results.equivalents],
+                "exact_query": results.exact_query or None,
+                "index_unavailable": results.unavailable,
+                "results": [hit.as_json() for hit in results.hits],
+                "facets": {
+                    name: [{"value": v, "label": label, "count": n} for v, label, n in items]
+                    for name, items in results.facets.items()
+                },
+            },
+            json_dumps_params={"ensure_ascii": False},
+        )
+    # Each result opens its article with the query's matches marked there (the JSON keeps the documents' own URLs).
+    results.hits = [replace(hit, url=find_in_page.result_link(hit.url, results.query)) for hit in results.hits]
+    return _render(request, form, results, chart_args=args)
+
+
+@safe_methods_only
+def search_feed(request):
+    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not)."""
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return _render(request, form, SearchResults(messages=form.error_messages()), status=400)
+    results = search(**{**form.search_args(), "sort": "newest", "page": 1, "per_page": FEED_ITEMS})
+    if results.unavailable:
+        # Not an empty feed: a reader would take it for "nothing matches any more".
+        response = HttpResponse("索引正在重建，请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
+        response["Retry-After"] = "300"
+        return response
+    return SearchFeed()(request, form=form, results=results)
+
+
+@safe_methods_only
+def suggest(request):
+    """Up to 8 suggestions for what is typed in a search box (JSON); format=opensearch: the OpenSearch
+    suggestions form that browsers' search bars read."""
+    typed = request.GET.get("q", "")
+    site = cache_invalidation.SITE
+    found = suggestions.suggest(typed, generation=cache_invalidation.tokens([site])[site])
+    if request.GET.get("format") == "opensearch":
+        payload = [typed[:MAX_QUERY_CHARS], [s.text for s in found], [s.hint for s in found],
+                   [request.build_absolute_uri(s.url) for s in found]]
+    else:
+        payload = {"suggestions": [s.as_json() for s in found]}
+    return JsonResponse(payload, safe=False, json_dumps_params={"ensure_ascii": False})
+
+
+@safe_methods_only
+def opensearch(request):
+    """Lets browsers add the site's search (linked from every page by base.html)."""
+    return render(request, "search/opensearch.xml", {"base_url": request.build_absolute_uri("/").rstrip("/")},
+                  content_type="application/opensearchdescription+xml")
+
+
+def _url(params, **changes):
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged)
+
+
+def _chart(params, args, results):
+    """Documents per year of this search. With a date filter on, of the same search without it (counted by the
+    backend on the way, or one more search of a single result): every year stays one click away, and the
+    filtered ones show as current."""
+    filters = args["filters"]
+    dated = filters.date_from or filters.date_to
+    if dated and results.any_date is not None:
+        total, counts = results.any_date
+        years = list(counts.items())
+    else:
+        if dated:
+            results = search(**{**args, "filters": replace(filters, date_from=None, date_to=None), "page": 1,
+                                "per_page": 1})
+        total, years = results.count, [(value, count) for value, _, count in results.facets.get("year", [])]
+    first = filters.date_from.year if filters.date_from else 0
+    last = filters.date_to.year if filters.date_to else 9999
+    return year_chart(
+        years,
+        lambda year: _url(params, **{"from": f"{year}-01-01", "to": f"{year}-12-31"}),
+        is_current=lambda year: bool(dated) and first <= year <= last,
+        undated=total - sum(count for _, count in years),
+    )
+
+
+def _render(request, form, results, status=200, chart_args=None):
+    params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
+    filters_active = [name for name in FILTER_PARAMS if params.get(name)]
+    facet_links = {
+        name: [(label, count, _url(params, **{name: value}), params.get(name) == value)
+               for value, label, count in items]
+        for name, items in results.facets.items() if name != "year"
+    }
+    facet_links["year"] = [
+        (label, count, _url(params, **{"from": f"{value}-01-01", "to": f"{value}-12-31"}),
+         params.get("from") == f"{value}-01-01" and params.get("to") == f"{value}-12-31")
+        for value, label, count in results.facets.get("year", [])
+    ]
+    pages = range(max(1, results.page - 4), min(results.num_pages, results.page + 4) + 1)
+    searched = bool(chart_args) and (results.query or filters_active)
+    feed_params = {k: v for k, v in params.items() if k in FEED_PARAMS}
+    context = {
+        "chart": _chart(params, chart_args, results) if searched and not results.unavailable else None,
+        "chart_all_years_url": _url({k: v for k, v in params.items() if k not in ("from", "to")})
+        if params.get("from") or params.get("to") else None,
+        "feed_url": reverse("documents:search_feed") + _url(feed_params) if searched else None,
+        "form": form,
+        "results": results,
+        "q": normalize_input(request.GET.get("q", "")),
+        "facets": [
+            (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
+            for name, title in (("column", "栏目"), ("kind", "类型"), ("validity", "时效性"), ("year", "年份"),
+                                ("speaker", "发言人"))
+        ],
+        "filters_active": bool(filters_active),
+        "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
+        "exact_url": _url(params, q=results.exact_query) if results.exact_query else None,
+        "first_rank": (results.page - 1) * results.per_page + 1,
+        "page_links": [(n, _url(params, page=n)) for n in pages] if results.count else [],
+        "prev_url": _url(params, page=results.page - 1) if results.page > 1 else None,
+        "next_url": _url(params, page=results.page + 1) if results.page < results.num_pages else None,
+        "sort_links": [(label, _url(params, sort=value), (params.get("sort") or "relevance") == value)
+                       for value, label in (("relevance", "相关度"), ("newest", "最新"), ("oldest", "最早"))],
+    }
+    return render(request, "search/search.html", context, status=status)

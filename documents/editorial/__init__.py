@@ -1,0 +1,1 @@
+"""The staff side: the admin, the review workflow, uploads and the editor's pictures."""

@@ -1,0 +1,205 @@
+"""The stored citations: which titles each document cites in 《》 and which document each one names, kept true
+whenever an article is saved or deleted.
+
+A citation names the published documents (outside the recycle bin) whose title key is the cited key, or else,
+when that leaves one title, its key with the 中华人民共和国 prefix added or omitted. Documents sharing a title are
+versions of one document: the citation names the version in force on the citing document's date (the latest
+dated on or before it), else the newest. It names nothing (ambiguous) when that leaves several documents: same
+title and date (the 编 of 民法典), or same title from different issuers unless one is the citing document's. A
+document naming itself gets no link.
+
+Saving an article re-reads its own citations and re-resolves, in one indexed query on the title key, every
+citation of its title (so documents citing a newly added title gain their link then), and of titles that
+resolved to it (a renamed or unpublished document loses them). An import collects the saved articles and does
+this once for all of them at its end (batched_linking).
+"""
+
+import datetime
+from typing import NamedTuple
+
+from django.db import transaction
+from django.db.models import Count, Sum
+
+from ..changes import cache_invalidation
+from ..changes.batching import ArticleBatch
+from .citations import cited_keys
+from ..models import Article, Citation
+from ..common.titles import prefix_variants
+
+CHUNK = 500  # ids or keys a query (SQLite's variable limit), bodies read at a time
+
+Outcome = Citation.Outcome
+
+
+class Version(NamedTuple):
+    id: int
+    date: datetime.date | None
+    issuer: str
+
+
+def in_force(versions, on):
+    """The versions in force on the date `on`: those of the latest date on or before it; else (or `on` unknown)
+    those of the newest date, undated versions counting as oldest. More than one: several documents, not
+    versions (the 编 of a code, all of one date)."""
+    if on is not None:
+        before = [v for v in versions if v.date is not None and v.date <= on]
+        if before:
+            versions = before
+    dated = [v for v in versions if v.date is not None]
+    if not dated:
+        return versions
+    latest = max(v.date for v in dated)
+    return [v for v in dated if v.date == latest]
+
+
+def resolve(key, citing, by_key):
+    """(outcome, cited id or None) of the citation of `key` by `citing` (a Version); `by_key`: {title key: [Version]}
+    of the published documents holding the key or its prefix variants."""
+    versions = by_key.get(key)
+    if not versions:
+        held = [variant for variant in prefix_variants(key) if variant in by_key]
+        if not held:
+            return Outcome.MISSING, None
+        if len(held) > 1:
+            return Outcome.AMBIGUOUS, None
+        versions = by_key[held[0]]
+    if len({v.issuer for v in versions}) > 1:
+        versions = [v for v in versions if v.issuer == citing.issuer]
+        if not versions:
+            return Outcome.AMBIGUOUS, None
+    chosen = in_force(versions, citing.date)
+    if citing.id in {v.id for v in chosen}:
+        return Outcome.SELF, None
+    if len(chosen) > 1:
+        return Outcome.AMBIGUOUS, None
+    return Outcome.LINKED, chosen[0].id
+
+
+def _chunked(items):
+    items = list(items)
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
+
+
+def _with_variants(keys):
+    return set(keys).union(*(prefix_variants(key) for key in keys))
+
+
+def _candidates(keys):
+    """{title key: [Version]} of the published documents holding one of `keys` (article_title_key index)."""
+    by_key = {}
+    for chunk in _chunked(keys):
+        rows = Article.objects.published().filter(title_key__in=chunk).order_by()
+        for pk, key, date, issuer in rows.values_list("id", "title_key", "date", "issuer"):
+            by_key.setdefault(key, []).append(Version(pk, date, issuer))
+    return by_key
+
+
+def _reread(ids):
+    """Replace the citation rows of the articles `ids` by those of their bodies now (unresolved: resolved next).
+    Returns (the new rows with their citing Version, the targets the old rows named, the articles' title keys)."""
+    old_targets, own_keys, new_rows = set(), set(), []
+    for chunk in _chunked(ids):
+        old_targets.update(
+            Citation.objects.filter(citing_id__in=chunk, cited__isnull=False).values_list("cited_id", flat=True)
+        )
+        Citation.objects.filter(citing_id__in=chunk).delete()
+        fields = ("id", "title_key", "date", "issuer", "status", "deleted_at", "body")
+        for article in Article.objects.filter(pk__in=chunk).only(*fields):
+            own_keys.add(article.title_key)
+            citing = Version(article.pk, article.date, article.issuer)
+            for position, (key, count) in enumerate(cited_keys(article.body).items()):
+                row = Citation(citing_id=article.pk, title_key=key, count=count, position=position,
+                               citing_published=article.is_published)
+                new_rows.append((row, citing))
+    return new_rows, old_targets, own_keys
+
+
+def _citing_rows(keys, ids):
+    """The stored rows of other articles citing one of `keys` (citation_title_key index), with their citing Version."""
+    rows = []
+    for chunk in _chunked(keys):
+        query = Citation.objects.filter(title_key__in=chunk).select_related("citing")
+        for row in query.only("id", "title_key", "cited_id", "outcome", "citing__date", "citing__issuer"):
+            if row.citing_id not in ids:  # re-read already; filtered here, as ids can be the whole archive
+                rows.append((row, Version(row.citing_id, row.citing.date, row.citing.issuer)))
+    return rows
+
+
+def relink(article_ids=(), keys=()):
+    """Bring up to date the citations of the articles `article_ids` (just saved; ids no longer there are fine) and
+    every citation of their titles, of titles that named them, and of `keys` (titles of deleted articles)."""
+    ids = set(article_ids)
+    new_rows, old_targets, own_keys = _reread(ids)
+    named_them = set()
+    for chunk in _chunked(ids):
+        named_them.update(Citation.objects.filter(cited_id__in=chunk).values_list("title_key", flat=True))
+    affected = _with_variants(own_keys | set(keys)) | named_them
+    others = _citing_rows(affected, ids)
+    by_key = _candidates(_with_variants(affected | {row.title_key for row, _ in new_rows}))
+    changed, retired = [], set(ids) | old_targets
+    for row, citing in new_rows:
+        row.outcome, row.cited_id = resolve(row.title_key, citing, by_key)
+        retired.add(row.cited_id)
+    for row, citing in others:
+        outcome, cited_id = resolve(row.title_key, citing, by_key)
+        if (outcome, cited_id) != (row.outcome, row.cited_id):
+            retired.update({row.citing_id, row.cited_id, cited_id})
+            row.outcome, row.cited_id = outcome, cited_id
+            changed.append(row)
+    Citation.objects.bulk_create([row for row, _ in new_rows], batch_size=CHUNK)
+    Citation.objects.bulk_update(changed, ["outcome", "cited"], batch_size=CHUNK)
+    _retire_pages(retired - {None})
+
+
+def _retire_pages(article_ids):
+    """The cached pages of these articles show changed links or 被引用 lists: retire their columns' pages."""
+    columns = set()
+    for chunk in _chunked(article_ids):
+        columns.update(Article.objects.filter(pk__in=chunk).order_by().values_list("column_id", flat=True).distinct())
+    if columns:
+        cache_invalidation.invalidate([cache_invalidation.column_token(column) for column in columns])
+
+
+def relink_all():
+    """Recompute every citation (manage.py link_citations: after upgrading, or after bulk SQL changes)."""
+    with transaction.atomic():
+        relink(Article.objects.values_list("id", flat=True))
+
+
+# --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
+
+# Inside `batched_linking()` (an import) saved articles are only collected, and relinked at once at its end.
+_batch = ArticleBatch(lambda ids: relink(ids))  # relink looked up when called
+batched_linking = _batch.collecting
+
+
+def article_saved(sender, instance, raw=False, **kwargs):
+    if not raw:
+        _batch.saved(instance.pk)
+
+
+def article_deleting(sender, instance, **kwargs):
+    # Its rows go with it: remember whose 被引用 lists showed it.
+    instance._cited_before = list(
+        Citation.objects.filter(citing=instance, cited__isnull=False).values_list("cited_id", flat=True)
+    )
+
+
+def article_deleted(sender, instance, **kwargs):
+    relink(keys=[instance.title_key])
+    _retire_pages(getattr(instance, "_cited_before", []))
+
+
+def connect():
+    from django.db.models.signals import post_delete, post_save, pre_delete
+
+    post_save.connect(article_saved, sender=Article, dispatch_uid="citations_article_saved")
+    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="citations_article_deleting")
+    post_delete.connect(article_deleted, sender=Article, dispatch_uid="citations_article_deleted")
+
+
+def outcome_counts():
+    """{outcome: (citations counted once a document, occurrences in the bodies)} over the whole archive."""
+    rows = Citation.objects.order_by().values("outcome").annotate(n=Count("id"), occurrences=Sum("count"))
+    return {row["outcome"]: (row["n"], row["occurrences"]) for row in rows}
