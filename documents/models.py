@@ -3,6 +3,7 @@ search queue; every save stores text cleaned (sanitize.clean_text) and bodies sa
 
 import datetime
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models, transaction
@@ -473,6 +474,13 @@ class Attachment(models.Model):
     def __str__(self):
         return self.title or self.file.name
 
+    @property
+    def download_name(self):
+        """The name a download is saved under: the title staff gave, with the file's extension when it lacks it."""
+        extension = PurePosixPath(self.file.name).suffix
+        name = self.title or PurePosixPath(self.file.name).name
+        return name if not extension or name.lower().endswith(extension.lower()) else name + extension
+
     def save(self, *args, **kwargs):
         clean_text_fields(self)
         if self.file:
@@ -482,7 +490,25 @@ class Attachment(models.Model):
                 self.size = self.file.size
             except (OSError, ValueError):
                 pass
-        super().save(*args, **kwargs)
+        replaced = self.pk and Attachment.objects.filter(pk=self.pk).exclude(file=self.file.name).first()
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if replaced:
+                _delete_file_on_commit(replaced.file)
+
+    def delete(self, *args, **kwargs):
+        # The file goes with its row (files are not transactional: only once the row is gone for good). Rows
+        # deleted in bulk (an article's cascade) leave theirs to purge_orphan_files.
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            _delete_file_on_commit(self.file)
+        return result
+
+
+def _delete_file_on_commit(file):
+    if file:
+        name, storage = file.name, file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Citation(models.Model):
