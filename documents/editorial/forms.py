@@ -92,7 +92,7 @@ class ArticleAdminForm(forms.ModelForm):
     # The pending revision as the page showed it ("" for none). When an editor's edit goes to review and someone
     # saved that revision since, nothing is lost: their changes stay in the fields this person left alone, and a
     # field both changed is refused with a message rather than silently overwritten.
-    revision_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    revision_seen = forms.CharField(label="所见的待审核版本", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
