@@ -36,6 +36,7 @@ DATE = {"type": "string", "description": "文件日期，精确到的部分：YY
 SCHEMAS = {
     "Named": obj({"name": STR, "slug": STR, "url": URL}, description="栏目、发言人或会议"),
     "Brief": obj({"id": INT, "title": STR, "url": URL, "date": DATE, "date_display": STR}),
+    "Pinned": {"allOf": [ref("Brief"), obj({"pinned": BOOL})]},
     "ArticleSummary": obj({
         "id": INT, "title": STR, "url": URL, "date": DATE, "date_display": STR, "column": ref("Named"),
         "kind": STR, "pinned": BOOL, "validity": VALIDITY,
@@ -61,9 +62,9 @@ SCHEMAS = {
         "downloads": obj({"docx": URL, "pdf": URL}, description="下载 Word 与 PDF"),
     }),
     "Home": obj({
-        "notices": obj({"column": ref("Named"), "results": array(ref("Brief"))}),
+        "notices": obj({"column": ref("Named"), "results": array(ref("Pinned"))}),
         "pictures": array({"allOf": [ref("Brief"), obj({"image": URL, "alt": STR})]}),
-        "sections": array(obj({"column": ref("Named"), "results": array(ref("Brief"))})),
+        "sections": array(obj({"column": ref("Named"), "results": array(ref("Pinned"))})),
     }),
     "Archive": obj({
         "years": array(obj({"year": INT, "count": INT})), "unknown": INT,
@@ -109,12 +110,11 @@ SLUG = _path("slug", "网址中的名称")
 
 @cache
 def description():
-    page = {"allOf": [ref("Page")]}
     with_about = lambda name, schema: {"allOf": [ref("Page"), obj({name: schema})]}  # noqa: E731
     search_params = [
         {"name": "q", "in": "query", "required": False, "schema": {"type": "string", "maxLength": 100}},
         {"name": "sort", "in": "query", "required": False, "schema": {"enum": ["relevance", "newest", "oldest"]}},
-        PAGE,
+        {**PAGE, "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}},
     ]
     paths = {
         "/": _get("首页各栏目", ref("Home"), errors=()),
@@ -125,8 +125,9 @@ def description():
         "/articles/{id}/cited-by/": _get(
             "引用这篇文章的文件", with_about("article", obj({"url": URL, "title": STR})), [ID, PAGE]),
         "/speakers/": _get("发言人及其文件数", obj({"results": array(ref("Speaker"))}), errors=()),
-        "/meetings/": _get("会议，最新在前", {"allOf": [page, obj({"results": array(ref("Meeting"))})]},
-                           [PAGE], errors=(404,)),
+        "/meetings/": _get("会议，最新在前",
+                           obj({"count": INT, "page": INT, "num_pages": INT, "results": array(ref("Meeting"))}),
+                           [PAGE]),
         "/meetings/{slug}/": _get("一次会议的文件", with_about("meeting", ref("Meeting")), [SLUG, PAGE]),
         "/archive/": _get("每年的文件数", ref("Archive"), errors=()),
         "/archive/{year}/": _get("一年的文件", ref("Archive"),
