@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from django.conf import settings
+from django.utils import timezone
 
 from ..archive.pages import format_amendment_date
 from ..legislation import structure
@@ -50,7 +51,7 @@ def metadata(article, today=None):
     if article.effective_date:
         rows.append(("施行日期", _day(article.effective_date)))
     if article.validity:
-        read = _day(today or datetime.date.today())
+        read = _day(today or timezone.localdate())
         rows.append(("时效性", f"{article.get_validity_display()}（{read}核对）"))
     return rows
 
