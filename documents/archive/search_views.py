@@ -48,6 +48,7 @@ def search_page(request):
                 "equivalents": [{"term": term, "forms": forms} for term, forms in results.equivalents],
                 "exact_query": results.exact_query or None,
                 "index_unavailable": results.unavailable,
+                "incomplete": results.cut,
                 "results": [hit.as_json() for hit in results.hits],
                 "facets": {
                     name: [{"value": v, "label": label, "count": n} for v, label, n in items]
