@@ -128,8 +128,9 @@ class Table:
         forms = list(choices)
         for choice in itertools.product(*(choices[form] or [None] for form in forms)):
             chosen = dict(zip(forms, choice))
-            if len(spans) == 1 and choice.count(None) < len(choice) and len(chosen[spans[0][2]][0]) > 1:
-                yield chosen[spans[0][2]]  # a form of several words for the whole run
+            whole = chosen[spans[0][2]] if len(spans) == 1 else None
+            if whole is not None and len(whole) > 1:
+                yield whole  # a form of several words for the whole run
                 continue
             pieces, last = [], 0
             for start, end, typed in spans:
