@@ -269,7 +269,7 @@ def test_the_appliers_loop_reads_a_bounded_number_of_attachments_a_round(monkeyp
         store(article, f"绿化{number}.pdf", PDF)
     apply_pending()
     started = []
-    monkeypatch.setattr(search_sync, "apply_forever", lambda interval, **kwargs: started.append(kwargs["chores"]))
+    monkeypatch.setattr(search_sync, "apply_forever", lambda interval, chores: started.append(chores))
     call_command("search_sync", "--loop", "--interval", "0")  # what `make serve` starts, its loop caught
 
     def statuses():

@@ -45,7 +45,8 @@ class SearchForm(forms.Form):
     date_from = DayField(required=False)
     date_to = DayField(required=False)
     sort = forms.ChoiceField(
-        required=False, choices=[(s, s) for s in SORTS], error_messages={"invalid_choice": "排序方式只能是相关度（relevance）、最新（newest）或最早（oldest）。"},
+        required=False, choices=[(s, s) for s in SORTS],
+        error_messages={"invalid_choice": "排序方式只能是相关度（relevance）、最新（newest）或最早（oldest）。"},
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000,

@@ -20,7 +20,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, loop=False, interval=5.0, **options):
         if loop:
-            apply_forever(interval, chores=[functools.partial(attachment_text.backfill, limit=attachment_text.PER_ROUND)])
+            read_some = functools.partial(attachment_text.backfill, limit=attachment_text.PER_ROUND)
+            apply_forever(interval, chores=[read_some])
             return
         report = attachment_text.backfill()
         if sum(report.counts.values()):
