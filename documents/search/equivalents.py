@@ -128,9 +128,9 @@ class Table:
         forms = list(choices)
         for choice in itertools.product(*(choices[form] or [None] for form in forms)):
             chosen = dict(zip(forms, choice))
-            whole = chosen[spans[0][2]] if len(spans) == 1 else None
-            if whole is not None and len(whole) > 1:
-                yield whole  # a form of several words for the whole run
+            replacing = chosen[spans[0][2]] if len(spans) == 1 else None
+            if replacing is not None and len(replacing) > 1:
+                yield replacing  # a form of several words for the whole run
                 continue
             pieces, last = [], 0
             for start, end, typed in spans:
