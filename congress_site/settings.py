@@ -168,6 +168,10 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 
+# Longest evaluation one search may take (documents/search/budget.py): past it the search stops and answers what it
+# has found, with a note, well inside gunicorn's 60-second worker timeout.
+SEARCH_SECONDS = float(os.environ.get("SEARCH_SECONDS", "1"))
+
 # Writer processes for a full index build of a large archive (rebuild_index, big imports).
 SEARCH_BUILD_PROCS = int(os.environ.get("SEARCH_BUILD_PROCS", str(min(2, os.cpu_count() or 1))))
 

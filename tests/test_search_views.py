@@ -163,6 +163,16 @@ def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params,
     assert message in body
 
 
+def test_refused_parameters_are_said_in_words_a_reader_knows_without_advice_on_the_words(client, docs):
+    sort = get(client, q="监督", sort="bogus").content.decode()
+    assert "排序：排序方式只能是相关度（relevance）、最新（newest）或最早（oldest）。" in sort
+    for params in ({"from": "yesterday"}, {"to": "2023-02-30"}, {"sort": "bogus"}, {"from": "2023-02-30", "q": ""}):
+        page = get(client, **{"q": "监督", **params})
+        assert page.status_code == 400
+        html = page.content.decode()
+        assert "换一个词" not in html and "没有找到符合条件的文章" not in html, params  # nothing was searched
+
+
 def test_a_page_beyond_the_last_says_so(client, docs):
     html = get(client, q="监督", page="50").content.decode()
     assert "没有第 50 页" in html

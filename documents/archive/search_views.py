@@ -11,11 +11,11 @@ from django.urls import reverse
 from ..changes import cache_invalidation
 from . import find_in_page, suggestions
 from .errors import safe_methods_only
-from .feeds import FEED_ITEMS, SearchFeed
+from .feeds import LatestFeed, SearchFeed
 from .year_chart import year_chart
 from .search_forms import SearchForm
 from ..search.parsing import MAX_QUERY_CHARS, normalize_input
-from ..search.query import SearchResults, search
+from ..search.query import MAX_PER_PAGE, SearchResults, search
 
 FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
@@ -48,6 +48,7 @@ def search_page(request):
                 "equivalents": [{"term": term, "forms": forms} for term, forms in results.equivalents],
                 "exact_query": results.exact_query or None,
                 "index_unavailable": results.unavailable,
+                "incomplete": results.cut,
                 "results": [hit.as_json() for hit in results.hits],
                 "facets": {
                     name: [{"value": v, "label": label, "count": n} for v, label, n in items]
@@ -63,11 +64,16 @@ def search_page(request):
 
 @safe_methods_only
 def search_feed(request):
-    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not)."""
+    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not).
+    Without a query or a filter: the site's feed."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return _render(request, form, SearchResults(messages=form.error_messages()), status=400)
-    results = search(**{**form.search_args(), "sort": "newest", "page": 1, "per_page": FEED_ITEMS})
+    args = form.search_args()
+    if not args["q"] and not args["filters"]:
+        return LatestFeed()(request)  # nothing searched: what the site published last, as its own feed
+    # The newest matches by document date, of which the feed keeps those published last (feeds.SearchFeed).
+    results = search(**{**args, "sort": "newest", "page": 1, "per_page": MAX_PER_PAGE})
     if results.unavailable:
         # Not an empty feed: a reader would take it for "nothing matches any more".
         response = HttpResponse("索引正在重建，请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
@@ -144,6 +150,7 @@ def _render(request, form, results, status=200, chart_args=None):
     searched = bool(chart_args) and (results.query or filters_active)
     feed_params = {k: v for k, v in params.items() if k in FEED_PARAMS}
     context = {
+        "invalid": status == 400,  # the parameters were refused: nothing was searched, no advice on the words
         "chart": _chart(params, chart_args, results) if searched and not results.unavailable else None,
         "chart_all_years_url": _url({k: v for k, v in params.items() if k not in ("from", "to")})
         if params.get("from") or params.get("to") else None,
