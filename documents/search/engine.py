@@ -5,8 +5,9 @@ runs on span objects; a common query matches thousands of documents and the tota
 all. Here the postings of each term are read block by block into dicts (C-speed), phrases are checked with
 set arithmetic on the decoded positions, BM25 is computed inline, and filters and facets use per-segment
 tables built once per segment version. Whoosh remains the index format, the writer and the locking.
-Reading Whoosh's blocks, formats and columns directly is checked on first use (check_whoosh, check_reader):
-another Whoosh or another schema raises UnsupportedIndex instead of giving wrong results silently.
+Whoosh's blocks are read through whoosh_internals.py, checked by behaviour on first use (check_whoosh), and the
+formats and columns of each segment by check_reader: another Whoosh or another schema raises UnsupportedIndex
+instead of giving wrong results silently.
 """
 
 import datetime
@@ -17,34 +18,27 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from functools import reduce
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, islice
 from operator import and_
 
-import whoosh
 from whoosh import formats
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec
 
-from . import analysis, budget, schema
+from . import analysis, budget, schema, whoosh_internals
+from .codec import writing_codec
 from .joined import JoinedTexts
+from .whoosh_internals import UnsupportedIndex
 
 # Per-segment tables: the values filtered on and counted.
 TABLE_FIELDS = tuple(dict.fromkeys(schema.FILTERS + schema.FACETS))
 K1, B = 1.2, 0.75
 TITLE_WORD_WEIGHT = 2.0
-# The Whoosh versions whose internals this module reads (pyproject.toml pins the same range).
-WHOOSH_VERSIONS = ((2, 7, 4), (2, 8))
 # The postings format of each kind of field, as this module reads them: positions decoded by _positions(),
 # weights read as term frequencies (BM25), document ids alone of the others.
 FORMATS = {
     schema.WORDS: formats.Frequency, schema.BIGRAMS: analysis.PackedPositions, schema.KEYS: formats.Frequency,
     schema.EXACT: formats.Existence, schema.DATE_KIND: formats.Existence, schema.IDENTIFIER: formats.Existence,
 }
-# W3LeafMatcher's block reading, used to decode a block at a time.
-BLOCK_READING = ("_read_data", "_read_values", "_next_block")
-
-
-class UnsupportedIndex(RuntimeError):
-    """Whoosh or the index is not what this module reads: reading on would give wrong results silently."""
 
 
 # --- what the engine reads of Whoosh ---------------------------------------------------------------------------
@@ -52,18 +46,9 @@ class UnsupportedIndex(RuntimeError):
 
 @functools.cache
 def check_whoosh():
-    """Raise UnsupportedIndex unless the installed Whoosh is one whose internals this module reads: the version and
-    the leaf matcher's block reading."""
-    low, high = WHOOSH_VERSIONS
-    if not low <= whoosh.__version__ < high:
-        raise UnsupportedIndex(
-            f"documents/search/engine.py reads Whoosh's postings blocks as Whoosh {'.'.join(map(str, low))} to "
-            f"{'.'.join(map(str, high))} (exclusive) write them; Whoosh {whoosh.versionstring()} is installed: "
-            "install a version in that range, or check engine.py against the new one and widen WHOOSH_VERSIONS"
-        )
-    missing = [name for name in BLOCK_READING if not callable(getattr(W3LeafMatcher, name, None))]
-    if missing:
-        raise UnsupportedIndex(f"Whoosh's W3LeafMatcher lacks {missing}, which engine.py reads postings with")
+    """Raise UnsupportedIndex unless the installed Whoosh reads, through whoosh_internals, as its own matcher does:
+    checked once a process, on an index in memory written with the archive's codec (small blocks)."""
+    whoosh_internals.self_check(writing_codec(blocklimit=2))
 
 
 def check_reader(reader):
@@ -136,35 +121,17 @@ def _read_postings(reader, fieldname, term):
     """({docnum: (frequency, encoded positions)}, about the bytes it holds in memory)."""
     matcher = reader.postings(fieldname, term)
     out, values, spent = {}, 0, budget.current()
-    if isinstance(matcher, W3LeafMatcher):
-        while not matcher._atend:  # whole blocks at a time: the per-posting API costs ~2 µs a call
+    if whoosh_internals.is_blocked(matcher):
+        for ids, weights, block_values in whoosh_internals.posting_blocks(matcher):
             spent.check()
-            ids, weights = _block_ids(matcher), _block_weights(matcher)
-            matcher._read_values()
-            out.update(zip(ids, zip(weights, matcher._values)))
-            if matcher._values[0] is not None:
-                values += sum(map(len, matcher._values))
-            matcher._next_block()
+            out.update(zip(ids, zip(weights, block_values)))
+            if block_values[0] is not None:
+                values += sum(map(len, block_values))
     else:  # a term inlined in the term info (a single posting)
         while matcher.is_active():
             out[matcher.id()] = (matcher.weight(), matcher.value())
             matcher.next()
     return out, len(out) * POSTING_OVERHEAD + values
-
-
-# A block's ids and weights as W3LeafMatcher's _read_ids and _read_weights give them, decoded in C: they run a
-# Python generator a posting (a fifth of a search's time at 10 × the corpus).
-def _block_ids(matcher):
-    if matcher._data is None:
-        matcher._read_data()
-    return accumulate(matcher._data[0])  # document numbers are written as deltas
-
-
-def _block_weights(matcher):
-    weights = matcher._data[1]
-    if weights is None or isinstance(weights, float):  # all 1, or all the same
-        return repeat(1.0 if weights is None else weights)
-    return weights
 
 
 def _positions(value):
@@ -205,16 +172,15 @@ def doc_ids(reader, fieldname, term, known=False):
         return set()
     spent.spend(terms=1)
     matcher = reader.postings(fieldname, term)
-    if not isinstance(matcher, W3LeafMatcher):
+    if not whoosh_internals.is_blocked(matcher):
         found = set(matcher.all_ids())
         spent.spend(postings=len(found))
         return found
     found = set()
-    while not matcher._atend:
+    for ids in whoosh_internals.id_blocks(matcher):
         before = len(found)
-        found.update(_block_ids(matcher))
+        found.update(ids)
         spent.spend(postings=len(found) - before)
-        matcher._next_block()
     return found
 
 
