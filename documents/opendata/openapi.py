@@ -75,13 +75,14 @@ SCHEMAS = {
         "query": STR, "count": INT, "page": INT, "per_page": INT, "num_pages": INT, "messages": array(STR),
         "equivalents": array(obj({"term": STR, "forms": array(STR)})), "exact_query": nullable(STR),
         "index_unavailable": BOOL,
+        "incomplete": {"type": "boolean", "description": "搜索超过时限而提前停止：结果不完整"},
         "results": array(obj({"title": STR, "url": URL, "date": STR, "speaker": STR, "column": STR,
                               "snippet": STR, "validity": VALIDITY})),
         "facets": {"type": "object", "additionalProperties": array(obj({"value": STR, "label": STR, "count": INT})),
                    "description": "按栏目、类型、时效性、年份、发言人的计数"},
     }),
     "Suggestions": obj({"suggestions": array(obj({"text": STR, "kind": STR, "label": STR, "hint": STR, "url": STR}))}),
-    "Error": obj({"error": STR}, description="错误说明（中文）"),
+    "Error": obj({"error": STR, "errors": array(STR)}, required=["error"], description="错误说明（中文）"),
 }
 
 PAGE = {"name": "page", "in": "query", "required": False, "schema": {"type": "integer", "minimum": 1},
