@@ -110,6 +110,10 @@ def test_the_answer_starts_on_the_first_screen(regulation_data, new_page, positi
             line = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize) * 1.7")
             if size == "phone" and top + line > height:
                 late.append(f"{name} ({url}): starts at {top} px on a {height} px screen")
+            if size == "phone" and name == "speaker":
+                # The box of the search within the speaker's documents keeps its width beside its label.
+                width = page.get_by_role("searchbox", name="在李克强的讲话和报告中搜索").bounding_box()["width"]
+                assert width >= 200, f"the speaker's search box is {width} px wide"
             if size == "phone":
                 small_targets += [f"{name}: {t}" for t in page.evaluate(SMALL_TARGETS, CONTROLS)]
                 small_text += [f"{name}: {t}" for t in page.evaluate(SMALL_TEXT, SMALL_LABELS)]

@@ -66,6 +66,20 @@ def test_on_a_phone_the_chart_scrolls_within_itself_from_the_newest_year(new_pag
     screenshot(page, "8-year-chart-phone")
 
 
+def test_on_a_desktop_every_year_shows_without_scrolling(page, site_data):
+    """1366 px with a mouse: the 71 years fit; none scrolled out of view, no label clipped at the edge."""
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(PEOPLE)
+    bars = page.locator(".year-chart__bars")
+    assert bars.evaluate("e => e.scrollWidth <= e.clientWidth"), "the chart scrolls"
+    for year in ("1954", "2024"):
+        expect(page.get_by_role("link", name=re.compile(rf"^{year}年："))).to_be_in_viewport()
+    edges = bars.evaluate("""e => { const box = e.getBoundingClientRect();
+        return [...e.querySelectorAll('.year-chart__year')].filter(l => l.textContent.trim())
+          .map(l => l.getBoundingClientRect()).every(r => r.left >= box.left && r.right <= box.right); }""")
+    assert edges, "a year label runs past the chart's edge"
+
+
 def test_a_speakers_chart_leads_to_the_year(page, site_data):
     page.goto("/speakers/")
     page.get_by_role("link", name="温家宝", exact=True).click()
