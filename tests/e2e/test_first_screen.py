@@ -6,6 +6,7 @@ phone the controls are at least 44 px, the text at least 16 px; axe is clean at 
 栏目 and opens without JavaScript, by keyboard too."""
 
 import json
+import re
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -168,3 +169,26 @@ def test_font_sizes_apply_on_a_phone(site_data, new_page):
     page.get_by_role("button", name="小", exact=True).tap()
     assert paragraph.evaluate("el => parseFloat(getComputedStyle(el).fontSize)") < medium
     screenshot(page, "5-phone-article-small-font")
+
+
+def test_on_a_phone_the_filters_fold_under_one_button_and_a_filter_in_use_stays_a_chip(site_data, new_page):
+    page = new_page(**PHONE)
+    page.goto("/search/?q=%E4%BA%BA%E6%B0%91&column=documents")  # 人民 in 公文发布
+    chip = page.get_by_role("list", name="正在使用的筛选").get_by_role("link", name=re.compile(r"^栏目：公文发布\s*（去掉这项筛选）$"))
+    expect(chip).to_be_in_viewport()
+    expect(page.locator("ol.search-results > li").first).to_be_in_viewport()
+    for part in ("#search-from", ".search-sort", ".year-chart", ".search-facets"):
+        expect(page.locator(part)).to_be_hidden()
+    toggle = page.locator(".search-filters-toggle summary")
+    expect(toggle).to_have_accessible_name("筛选（已用 1 项）")  # the drawn ▸ is not read out
+    toggle.tap()
+    for part in ("#search-from", ".search-sort", ".year-chart", ".search-facets"):
+        expect(page.locator(part)).to_be_visible()
+    # Opened, the facets stand before the results.
+    facets_bottom = page.locator(".search-facets").bounding_box()
+    assert facets_bottom["y"] + facets_bottom["height"] <= page.locator("ol.search-results").bounding_box()["y"]
+    assert serious_violations(page) == []
+    screenshot(page, "2-search-phone-filters-open")
+    chip.tap()
+    expect(page).to_have_url(re.compile(r"/search/\?q=%E4%BA%BA%E6%B0%91$"))
+    expect(page.locator(".search-chip")).to_have_count(0)

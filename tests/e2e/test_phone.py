@@ -25,7 +25,7 @@ def test_phone_navigation_and_widths(new_page, site_data):
     # The columns fold behind one 栏目 button; opened, every entry is on screen and big enough to tap.
     expect(links).to_have_count(0)
     toggle = nav.locator("summary")
-    expect(toggle).to_have_text("栏目")
+    expect(toggle).to_have_accessible_name("栏目")
     toggle.tap()
     expect(links).to_have_text(NAVIGATION)
     for link in links.all():

@@ -96,7 +96,7 @@ def test_a_comparison_on_a_screen_and_on_a_phone(regulation_data, page, new_page
     old_box, new_box = (row.locator(f".diff__cell--{side}").bounding_box() for side in ("old", "new"))
     assert new_box["y"] >= old_box["y"] + old_box["height"] - 1
     expect(row.locator(".diff__cell--old .diff__side")).to_be_visible()
-    screenshot(phone, "7-comparison-phone")
+    screenshot(phone, "7-comparison-phone", full_page=False)  # the whole is 29,000 px tall on a phone
 
 
 def test_on_a_phone_the_text_follows_the_title_and_a_bar_leads_to_the_parts(regulation_data, new_page):
