@@ -62,7 +62,7 @@ def positions():
 # WCAG's target-size rules).
 CONTROLS = (
     "button, summary, input:not([type=hidden]), select, .site-nav a, .article-bar a, .search-chip, .pagination a,"
-    " .search-facet a, .search-sort a, .search-result h2 a, .article-list a, .versions__list a, .toc__item a,"
+    " .search-facet a, .search-sort a, .toolbar a, .search-result h2 a, .article-list a, .versions__list a, .toc__item a,"
     " a.year-chart__bar, .prev-next a, .counts a, .comparison__jump a, .comparison__versions a"
 )
 # Labels drawn small on purpose: status badges and the chart's axis (each bar's year is in its link's name).
