@@ -178,7 +178,7 @@ SEARCH_BUILD_PROCS = int(os.environ.get("SEARCH_BUILD_PROCS", str(min(2, os.cpu_
 # The site's identity: another city changes these and nothing else.
 SITE_NAME = os.environ.get("SITE_NAME", "平顶山市人民代表大会常务委员会")
 SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "平顶山人大")
-SITE_COPYRIGHT = os.environ.get("SITE_COPYRIGHT", "Copyright 2004-2026 All Rights Reserved")
+SITE_COPYRIGHT = os.environ.get("SITE_COPYRIGHT", "© 2004—2026")
 SITE_OWNER = os.environ.get("SITE_OWNER", SITE_NAME)
 SITE_ICP = os.environ.get("SITE_ICP", "豫ICP备15017033号")
 # The column whose latest articles fill the home page's 通知公告 box.

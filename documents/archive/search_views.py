@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ..changes import cache_invalidation
+from ..common import dates
+from ..models import Article, Column, Meeting, Speaker
 from . import find_in_page, suggestions
 from .errors import safe_methods_only
 from .feeds import LatestFeed, SearchFeed
@@ -133,6 +135,35 @@ def _chart(params, args, results):
     )
 
 
+def _chips(params, form):
+    """Each filter in use as (label, the address without it): the page shows them as chips that remove one, so a
+    filter folded away under 筛选 on a phone is still seen."""
+    if not form.is_valid():
+        return []
+    data, chips = form.cleaned_data, []
+    named = {"column": (Column, "栏目"), "speaker": (Speaker, "发言人"), "meeting": (Meeting, "会议")}
+    for name in FILTER_PARAMS:
+        if name in named and data[name]:
+            model, title = named[name]
+            label = model.objects.filter(slug=data[name]).values_list("name", flat=True).first() or data[name]
+        elif name in ("kind", "validity") and data[name]:
+            title = {"kind": "类型", "validity": "时效性"}[name]
+            label = dict({"kind": Article.Kind.choices, "validity": Article.Validity.choices}[name])[data[name]]
+        else:
+            continue
+        chips.append((f"{title}：{label}", _url(params, **{name: None})))
+    start, end = (dates.format_partial_date(d, dates.DAY) if d else "" for d in (data["date_from"], data["date_to"]))
+    if start or end:
+        first, last = data["date_from"], data["date_to"]
+        if first and last and first.year == last.year and (first.month, first.day) == (1, 1) \
+                and (last.month, last.day) == (12, 31):
+            label = f"{first.year}年"
+        else:
+            label = f"{start}—{end}" if start and end else f"{start}起" if start else f"{end}止"
+        chips.append((f"日期：{label}", _url(params, **{"from": None, "to": None})))
+    return chips
+
+
 def _render(request, form, results, status=200, chart_args=None):
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     filters_active = [name for name in FILTER_PARAMS if params.get(name)]
@@ -164,6 +195,7 @@ def _render(request, form, results, status=200, chart_args=None):
                                 ("speaker", "发言人"))
         ],
         "filters_active": bool(filters_active),
+        "chips": _chips(params, form),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
         "exact_url": _url(params, q=results.exact_query) if results.exact_query else None,
         "first_rank": (results.page - 1) * results.per_page + 1,
