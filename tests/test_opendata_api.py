@@ -25,6 +25,7 @@ def archive():
                        body="第一章 总则\n\n第一条 为了规范城市绿化工作，依据《平顶山市城市规划条例》，制定本条例。")
     make_article("平顶山市城市规划条例", kind=Article.Kind.REGULATION, column_slug="documents",
                  body="第一条 为了加强城市规划管理，制定本条例。")
+    make_article("日期不详的通知", date=None)
     return speech, law, meeting
 
 
@@ -76,7 +77,7 @@ def test_every_field_of_real_answers_is_declared(client, archive):
         "/": "/", "/columns/{slug}/": "/columns/documents/", "/articles/{id}/": law.get_absolute_url(),
         "/articles/{id}/cited-by/": f"/articles/{law.pk}/cited-by/", "/speakers/": "/speakers/",
         "/meetings/": "/meetings/", "/meetings/{slug}/": meeting.get_absolute_url(), "/archive/": "/archive/",
-        "/archive/{year}/": "/archive/2022/", "/search/": "/search/?q=条例",
+        "/archive/{year}/": "/archive/2022/", "/archive/undated/": "/archive/undated/", "/search/": "/search/?q=条例",
     }
     assert set(urls) | {"/search/suggest/"} == set(spec["paths"])
     for path, url in urls.items():

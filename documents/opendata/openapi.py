@@ -31,7 +31,7 @@ def array(items):
 
 VALIDITY = {"enum": ["current", "amended", "repealed", "pending", None],
             "description": "时效性：现行有效、已被修改、已废止、尚未生效；不是法规时为 null"}
-DATE = {"type": "string", "description": "文件日期，精确到的部分：YYYY-MM-DD、YYYY-MM、YYYY，日期不详为空字符串"}
+DATE = {"type": ["string", "null"], "description": "文件日期，精确到的部分：YYYY-MM-DD、YYYY-MM、YYYY；日期不详为 null"}
 
 SCHEMAS = {
     "Named": obj({"name": STR, "slug": STR, "url": URL}, description="栏目、发言人或会议"),
@@ -70,6 +70,7 @@ SCHEMAS = {
         "years": array(obj({"year": INT, "count": INT})), "unknown": INT,
         "months": array(obj({"month": INT, "count": INT})), "year": INT, "month": nullable(INT),
         "count": INT, "page": INT, "num_pages": INT, "results": array(ref("ArticleSummary")),
+        "undated": {"const": True, "description": "日期不详的文件"},
     }, required=["years", "unknown"]),
     "SearchResults": obj({
         "query": STR, "count": INT, "page": INT, "per_page": INT, "num_pages": INT, "messages": array(STR),
@@ -133,6 +134,7 @@ def description():
         "/archive/": _get("每年的文件数", ref("Archive"), errors=()),
         "/archive/{year}/": _get("一年的文件", ref("Archive"),
                                  [_path("year", "年份", {"type": "string", "pattern": "^[0-9]{4}$"}), PAGE]),
+        "/archive/undated/": _get("日期不详的文件", ref("Archive"), [PAGE]),
         "/search/": _get("搜索：结果、分面计数", ref("SearchResults"), search_params, errors=(400,)),
     }
     paths["/search/suggest/"] = {"get": {
