@@ -445,9 +445,26 @@ def first_part(article):
     part, 总则): what a citation of the whole law links to. `article` itself otherwise."""
     if article.regulation_id is None or not is_part(article):
         return article
-    members = Article.objects.published().filter(regulation_id=article.regulation_id)
-    parts = [m for m in members if is_part(m)]
-    return min(parts, key=lambda m: (part_order(m), m.pk)) if len(parts) > 1 else article
+    return Article.objects.get(pk=stand_ins([article.pk])[article.pk])
+
+
+def stand_ins(article_ids):
+    """{id: the id of the published record that stands for its text} for the published `article_ids`: a law's
+    first part for each of its parts, the kept record for each duplicate of a text, itself otherwise. For the
+    resolution of citations: a text cited is one target, never several (documents.legislation.citation_index)."""
+    ids = set(article_ids)
+    groups = set(Article.objects.filter(pk__in=ids, regulation__isnull=False).values_list("regulation_id", flat=True))
+    found = {pk: pk for pk in ids}
+    members = Article.objects.published().filter(regulation_id__in=groups).only(*FIELDS, "text")
+    by_group = {}
+    for member in members:
+        by_group.setdefault(member.regulation_id, []).append(member)
+    for group in by_group.values():
+        for text in texts_of(group, _fingerprints(group)):
+            for record in text:
+                if record.pk in ids:
+                    found[record.pk] = text[0].pk
+    return found
 
 
 def _rename(group, members):
