@@ -213,6 +213,13 @@ class Article(models.Model):
     )
     # 首次施行日期: when the original law took effect (documents.legislation.regulations derives it).
     first_effective_date = models.DateField("首次施行日期", null=True, blank=True, editable=False)
+    # The record that stands for this one's text when that is not this one (documents.legislation.regulations):
+    # the first part of a law published in parts, the kept record of a text filed twice. Lists, suggestions and
+    # citations show the text once.
+    represented_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name="代表本文本的记录",
+    )
     # Derived (documents.legislation.regulations), or validity_override when staff set one; "" for documents that are not
     # regulations.
     validity = models.CharField("时效性", max_length=10, choices=Validity.choices, blank=True, editable=False)
@@ -226,7 +233,7 @@ class Article(models.Model):
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["text", "import_key", "title_key", "validity", "first_effective_date"],
+        excluded_fields=["text", "import_key", "title_key", "validity", "first_effective_date", "represented_by"],
         verbose_name="历史版本",
     )
     objects = ArticleQuerySet.as_manager()

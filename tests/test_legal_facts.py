@@ -239,3 +239,9 @@ def test_a_text_cited_is_one_target_its_first_part_or_its_kept_record(corpus):
     assert {found[pk] for pk in parts.values()} == {parts["总则"]}
     assert len({found[pk] for pk in ads}) == 1 and found[ads[0]] in ads
     assert found[sports] == sports
+
+
+def test_suggestions_offer_a_law_in_parts_and_a_text_filed_twice_once(corpus, client):
+    for typed, title in (("民法典", "中华人民共和国民法典"), ("广告法", "中华人民共和国广告法")):
+        found = client.get("/search/suggest/", {"q": typed}).json()["suggestions"]
+        assert [s["text"] for s in found].count(title) == 1, typed

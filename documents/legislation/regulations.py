@@ -44,7 +44,8 @@ from . import provisions
 Validity = Article.Validity
 # What ordering and deriving read: never the body.
 FIELDS = ("id", "title", "subtitle", "issuer", "kind", "date", "date_precision", "amendments", "effective_date",
-          "first_effective_date", "status", "deleted_at", "validity", "validity_override", "column", "regulation")
+          "first_effective_date", "status", "deleted_at", "validity", "validity_override", "column", "regulation",
+          "represented_by")
 # A part of a law published in parts, as its subtitle names it: 总则, 附则, 物权编, 第一编, 第二分编.
 _PART = re.compile(r"^(?:总则|分则|附则|第[一二三四五六七八九十]+(?:编|分编)|[^\s，。]{1,8}编)$")
 _FIRST_CLAUSE = re.compile(rf"第([{NUMERAL_CHARACTERS}0-9]+)条")
@@ -273,6 +274,8 @@ def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
     # A backup's record names its group (ingest.pipeline sets _regulation_given): restored as it was saved.
     if not instance.regulation_by_hand and not getattr(instance, "_regulation_given", False):
         instance.regulation = automatic_group(instance)
+    if instance.regulation_id is None or instance._regulation_before != instance.regulation_id:
+        instance.represented_by = None  # its group's refresh says which record stands for its text
     group, siblings, repeals = instance.regulation, [], NO_REPEALS
     if group is not None:
         if not getattr(group, "_new", False):  # a group made for it has no other version
@@ -390,8 +393,27 @@ def refresh(group_id, today=None):
     _rename(group, members)
     fingerprints = _fingerprints(members)
     statuses = statuses_of(members, repeals_of(group), today, fingerprints)
-    changed = _store(members, statuses) + _share_dates(members, fingerprints)
+    changed = _store(members, statuses) + _share_dates(members, fingerprints) + _store_stand_ins(members, fingerprints)
     _retire(changed, {m.column_id for m in members})
+
+
+def _store_stand_ins(members, fingerprints):
+    """Each record's `represented_by`: the record that stands for its text, or None for that record itself (the
+    published texts; a draft or a recycled record stands for itself). Returns the members changed."""
+    changed = []
+    for text in texts_of([m for m in members if is_visible(m)], fingerprints):
+        for record in text:
+            wanted = text[0].pk if record is not text[0] else None
+            if record.represented_by_id != wanted:
+                changed.append(record)
+                record.represented_by_id = wanted
+                Article.objects.filter(pk=record.pk).update(represented_by_id=wanted)
+    for member in members:
+        if not is_visible(member) and member.represented_by_id is not None:
+            member.represented_by_id = None
+            Article.objects.filter(pk=member.pk).update(represented_by_id=None)
+            changed.append(member)
+    return changed
 
 
 def _share_dates(members, fingerprints):
@@ -449,22 +471,11 @@ def first_part(article):
 
 
 def stand_ins(article_ids):
-    """{id: the id of the published record that stands for its text} for the published `article_ids`: a law's
-    first part for each of its parts, the kept record for each duplicate of a text, itself otherwise. For the
-    resolution of citations: a text cited is one target, never several (documents.legislation.citation_index)."""
-    ids = set(article_ids)
-    groups = set(Article.objects.filter(pk__in=ids, regulation__isnull=False).values_list("regulation_id", flat=True))
-    found = {pk: pk for pk in ids}
-    members = Article.objects.published().filter(regulation_id__in=groups).only(*FIELDS, "text")
-    by_group = {}
-    for member in members:
-        by_group.setdefault(member.regulation_id, []).append(member)
-    for group in by_group.values():
-        for text in texts_of(group, _fingerprints(group)):
-            for record in text:
-                if record.pk in ids:
-                    found[record.pk] = text[0].pk
-    return found
+    """{id: the id of the record that stands for its text} for `article_ids` (Article.represented_by, kept by
+    refresh): a law's first part for each of its parts, the kept record for each duplicate of a text, itself
+    otherwise. For the resolution of citations: a text cited is one target, never several."""
+    rows = Article.objects.filter(pk__in=set(article_ids)).values_list("pk", "represented_by_id")
+    return {pk: stand_in or pk for pk, stand_in in rows}
 
 
 def _rename(group, members):

@@ -47,6 +47,14 @@ class Migration(migrations.Migration):
             field=models.DateField("首次施行日期", null=True, blank=True, editable=False),
         ),
         migrations.AddField(
+            model_name="article",
+            name="represented_by",
+            field=models.ForeignKey(
+                "documents.article", models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+                verbose_name="代表本文本的记录",
+            ),
+        ),
+        migrations.AddField(
             model_name="regulation",
             name="repeal_key",
             field=models.CharField("废止匹配用名称", max_length=300, blank=True, db_index=True, editable=False),
