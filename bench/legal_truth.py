@@ -86,8 +86,8 @@ def report(outcome, verbose):
     if verbose:
         for kind, (_, wrong) in outcome.items():
             for fact, found in wrong:
-                label = fact.get("field", "")
-                print(f"\n[{kind}] {label} {' | '.join(fact['documents'])}\n  judged:  {json.dumps(fact['value'], ensure_ascii=False)}"
+                label, judged = fact.get("field", ""), json.dumps(fact["value"], ensure_ascii=False)
+                print(f"\n[{kind}] {label} {' | '.join(fact['documents'])}\n  judged:  {judged}"
                       f"\n  archive: {json.dumps(found, ensure_ascii=False)}\n  note:    {fact['note']}")
 
 

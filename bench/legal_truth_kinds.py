@@ -35,7 +35,8 @@ def versions(fact, archive):
     texts = getattr(regulations, "version_records", None)
     if texts is None:  # before the archive knew duplicates and parts: every record is a version
         return [[m.source] for m in regulations.newest_first(members)]
-    return [[m.source for m in records] if len(records) < 2 or records[0].subtitle else sorted(m.source for m in records)
+    # A law's parts keep their order; a text and its duplicates have none.
+    return [[m.source for m in records] if regulations.is_part(records[0]) else sorted(m.source for m in records)
             for records in texts(members)]
 
 

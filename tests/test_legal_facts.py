@@ -139,7 +139,9 @@ def test_a_code_in_parts_is_one_law_its_parts_in_order(corpus, client):
     page = client.get(f"/articles/{marriage.pk}/").content.decode()
     listed = page[page.index('class="parts"'):]
     assert listed.index("总则") < listed.index("物权编") < listed.index("附则")
-    assert "版本（共" not in page  # the parts are no versions
+    assert "版本（共" not in page  # the parts are no versions, and are not compared as such
+    first, last = parts.get(subtitle="总则"), parts.get(subtitle="附则")
+    assert client.get(f"/articles/{first.pk}/compare/{last.pk}/").status_code == 404
 
 
 def test_cases_and_explainers_carry_no_validity(corpus):

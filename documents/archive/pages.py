@@ -257,9 +257,11 @@ def _texts(article):
 
 def comparison_context(first, second):
     """The 新旧对照 of two published versions of one regulation (the older on the left), or None when they are
-    not two versions of one regulation."""
+    not two versions of one regulation (two parts of one law are not)."""
     if first.pk == second.pk or first.regulation_id is None or first.regulation_id != second.regulation_id:
         return None
+    if regulations.is_part(first) and regulations.is_part(second):
+        return None  # two parts of one law (民法典 总则, 附则) are no two versions
     new, old = regulations.newest_first([first, second])
     comparison = compare.compare(old.text, new.text)
     return {
