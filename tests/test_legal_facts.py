@@ -247,3 +247,16 @@ def test_suggestions_offer_a_law_in_parts_and_a_text_filed_twice_once(corpus, cl
     for typed, title in (("民法典", "中华人民共和国民法典"), ("广告法", "中华人民共和国广告法")):
         found = client.get("/search/suggest/", {"q": typed}).json()["suggestions"]
         assert [s["text"] for s in found].count(title) == 1, typed
+
+
+def test_staff_see_a_duplicate_record_in_the_version_group(corpus, client):
+    from django.urls import reverse
+
+    from .staff_support import staff_user
+
+    kept, duplicate = sorted([doc("经济法/广告法(2021-04-29).md"), doc("行政法/广告法(2021-04-29).md")],
+                             key=lambda a: a.represented_by_id is not None)
+    assert (kept.represented_by_id, duplicate.represented_by_id) == (None, kept.pk)
+    client.force_login(staff_user("reviewer", "审核"))
+    page = client.get(reverse("admin:documents_regulation_change", args=[kept.regulation_id])).content.decode()
+    assert f"重复记录：与<a href=\"{reverse('admin:documents_article_change', args=[kept.pk])}\">第 {kept.pk} 号记录</a>" in page
