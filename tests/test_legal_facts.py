@@ -211,7 +211,7 @@ def test_the_migration_cleans_stored_notices_and_rekeys():
 
     from .portal_helpers import make_article
 
-    forwards = importlib.import_module("documents.migrations.0015_legal_a_facts").forwards
+    forwards = importlib.import_module("documents.migrations.0016_legal_a_facts").forwards
     record = json.loads((FIXTURES / "licence_notice.jsonl").read_text(encoding="utf-8").splitlines()[0])
     stored = make_article(record["title"], body=record["body"], column_slug="documents")  # saved before the rule
     law = make_article("最高人民法院、最高人民检察院关于办理盗窃刑事案件适用法律若干问题的解释", column_slug="documents",

@@ -1,6 +1,6 @@
 """Licence notices that the collections a document was copied from append to its end (Chinese Wikisource's
 公有领域 template and its machine marks): not the document's words, so neither searched nor compared. The import
-drops them from a plain-text body's end; migration 0015 drops them from stored bodies."""
+drops them from a plain-text body's end; migration 0016_legal_a_facts drops them from stored bodies."""
 
 import re
 
