@@ -4,6 +4,7 @@ search queue; every save stores text cleaned (sanitize.clean_text) and bodies sa
 import datetime
 import uuid
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.db import models, transaction
@@ -14,6 +15,9 @@ from simple_history.models import HistoricalRecords
 
 from .common import dates, titles
 from .common.sanitize import clean_json, html_to_text, sanitize_html
+
+# The longest 来源 address shown as it is; a longer one is cut (the link keeps it whole).
+SOURCE_LABEL_MAX = 60
 
 
 _TEXT_FIELDS = (models.CharField, models.TextField, models.JSONField)
@@ -126,6 +130,8 @@ class Regulation(models.Model):
 
     title = models.CharField("名称", max_length=300)
     title_key = models.CharField("匹配用名称", max_length=300, db_index=True, editable=False)
+    # The looser key (documents.common.titles.loose_key) the titles of repeal sentences are matched with.
+    repeal_key = models.CharField("废止匹配用名称", max_length=300, blank=True, db_index=True, editable=False)
     issuer = models.CharField("发文机关", max_length=200, blank=True)
     # Names the group across databases: exported, so that a backup restores the same groups.
     key = models.CharField("标识", max_length=32, unique=True, editable=False)
@@ -202,7 +208,17 @@ class Article(models.Model):
         "手动归组", default=False, help_text="勾选时不再按标题自动归组；取消勾选则恢复自动归组。"
     )
     effective_date = models.DateField(
-        "施行日期", null=True, blank=True, help_text="留空则从正文读取（如“本条例自2025年1月1日起施行”）。"
+        "本版施行日期", null=True, blank=True,
+        help_text="本版本文字生效之日。留空则从正文和修订沿革读取（如“本条例自2025年1月1日起施行”）。",
+    )
+    # 首次施行日期: when the original law took effect (documents.legislation.regulations derives it).
+    first_effective_date = models.DateField("首次施行日期", null=True, blank=True, editable=False)
+    # The record that stands for this one's text when that is not this one (documents.legislation.regulations):
+    # the first part of a law published in parts, the kept record of a text filed twice. Lists, suggestions and
+    # citations show the text once.
+    represented_by = models.ForeignKey(
+        "self", models.SET_NULL, null=True, blank=True, editable=False, related_name="+",
+        verbose_name="代表本文本的记录",
     )
     # Derived (documents.legislation.regulations), or validity_override when staff set one; "" for documents that are not
     # regulations.
@@ -217,7 +233,8 @@ class Article(models.Model):
     deleted_at = models.DateTimeField("删除时间", null=True, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["text", "import_key", "title_key", "validity"], verbose_name="历史版本"
+        excluded_fields=["text", "import_key", "title_key", "validity", "first_effective_date", "represented_by"],
+        verbose_name="历史版本",
     )
     objects = ArticleQuerySet.as_manager()
 
@@ -258,6 +275,12 @@ class Article(models.Model):
     @property
     def is_published(self):
         return self.status == self.Status.PUBLISHED and self.deleted_at is None
+
+    @property
+    def source_label(self):
+        """The 来源 address as a reader reads it: percent-encoding decoded, the scheme dropped, shortened."""
+        label = unquote(self.source).split("://", 1)[-1]
+        return label if len(label) <= SOURCE_LABEL_MAX else label[: SOURCE_LABEL_MAX - 1] + "…"
 
     @property
     def partial_date(self):
@@ -548,7 +571,11 @@ class Repeal(models.Model):
     so that the regulation it names is 已废止 whichever of the two was saved first."""
 
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="废止文件", related_name="repeals")
+    # documents.common.titles.loose_key of the title repealed (matched with Regulation.repeal_key).
     title_key = models.CharField("被废止的名称", max_length=300, db_index=True)
+    # The latest date the sentence states of that title (its adoption, amendments): how far back a newer text of
+    # the same title repeals.
+    named_until = models.DateField("所废止文本的最晚日期", null=True, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "废止声明"

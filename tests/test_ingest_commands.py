@@ -43,7 +43,7 @@ def test_failures_are_listed_and_the_exit_code_is_not_zero(tmp_path, index_runs)
     code, out, err = command(str(tmp_path), str(CORPUS))
     assert code == 1
     assert err.splitlines() == [f"失败：{bad} 第 2 行：缺少标题（title）"]
-    assert out.strip() == "导入 8 篇，未变 0 篇，更新 0 篇，失败 1 篇"
+    assert out.strip() == "导入 8 篇，未变 0 篇，更新 0 篇，失败 1 篇，清理版权声明 3 篇（正文末尾的来源版权声明已删去）"
     assert index_runs == [8]  # once, at the end, after all documents were saved
 
 

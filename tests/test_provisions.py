@@ -5,7 +5,7 @@ import datetime
 import pytest
 
 from documents.legislation import provisions
-from documents.common.titles import title_key
+from documents.common.titles import loose_key
 
 PUBLISHED = datetime.date(2024, 12, 31)
 
@@ -15,6 +15,7 @@ PUBLISHED = datetime.date(2024, 12, 31)
     ("第九条 本办法自一九九七年一月一日起施行。", datetime.date(1997, 1, 1)),
     ("第九条 本规定自二〇〇一年十月一日起实施。", datetime.date(2001, 10, 1)),
     ("第二十二条 本规定自2021年7月1日施行。", datetime.date(2021, 7, 1)),  # without 起
+    ("第二十条 本规定自一九九五年一月一日起执行。", datetime.date(1995, 1, 1)),  # 执行 (工资支付暂行规定)
     ("第五条 本决定自公布之日起施行。", PUBLISHED),
     ("本解释自发布之日起施行。", PUBLISHED),
     # The document's own statement wins over a 条 that takes effect on another day.
@@ -22,7 +23,7 @@ PUBLISHED = datetime.date(2024, 12, 31)
     ("第五十一条 本法自2025年7月1日起施行。\n\n附：第二十条自2026年1月1日起施行。", datetime.date(2025, 7, 1)),
 ])
 def test_the_stated_effective_date(body, expected):
-    assert provisions.effective_date(body, PUBLISHED) == expected
+    assert provisions.effective_dates(body, PUBLISHED, []) == (expected, expected)
 
 
 @pytest.mark.parametrize("body", [
@@ -33,11 +34,11 @@ def test_the_stated_effective_date(body, expected):
     "",
 ])
 def test_no_date_or_an_impossible_one_gives_none(body):
-    assert provisions.effective_date(body, PUBLISHED) is None
+    assert provisions.effective_dates(body, PUBLISHED, []) == (None, None)
 
 
 def test_on_publication_without_a_known_day_gives_none():
-    assert provisions.effective_date("本条例自公布之日起施行。", None) is None
+    assert provisions.effective_dates("本条例自公布之日起施行。", None, []) == (None, None)
 
 
 def test_titles_a_document_repeals():
@@ -45,9 +46,9 @@ def test_titles_a_document_repeals():
             "第六十条 本法自2025年1月1日起施行。《中华人民共和国学位条例》同时废止。\n\n"
             "《最高人民法院关于审理洗钱案件的解释》（法释〔2009〕15号）同时废止。\n\n"
             "依照《中华人民共和国行政处罚法》的规定处罚。")
-    assert provisions.repealed_title_keys("关于废止《上海市 房地产登记条例》的决定", body) == {
-        title_key("上海市房地产登记条例"), "北京市邮政通信条例", "中华人民共和国学位条例", "最高人民法院关于审理洗钱案件的解释",
-    }
+    keys = {s.key for s in provisions.repeal_statements("关于废止《上海市 房地产登记条例》的决定", body)}
+    assert keys == {loose_key(t) for t in ("上海市房地产登记条例", "北京市邮政通信条例", "中华人民共和国学位条例",
+                                           "最高人民法院关于审理洗钱案件的解释")}
 
 
 @pytest.mark.parametrize("event, repeals", [

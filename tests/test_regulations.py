@@ -1,11 +1,13 @@
 """Versions of a regulation: grouping on save, their order, 时效性 and what keeps it true (documents.legislation.regulations)."""
 
 import datetime
+import itertools
 
 import pytest
 from django.utils import timezone
 
 from documents.legislation import regulations
+from documents.common.titles import loose_key
 from documents.models import Article, IndexOperation, Regulation, Repeal
 
 from .portal_helpers import make_article
@@ -13,9 +15,12 @@ from .portal_helpers import make_article
 pytestmark = pytest.mark.django_db
 V = Article.Validity
 TITLE = "上海市中小学校学生伤害事故处理条例"
+TEXTS = itertools.count(1)
 
 
-def law(title=TITLE, date=(2024, 12, 31), *, issuer="上海", body="第一条 为了保护学生。", **fields):
+def law(title=TITLE, date=(2024, 12, 31), *, issuer="上海", body=None, **fields):
+    # Each version its own text: records with the same text are one version (a duplicate), not two.
+    body = body if body is not None else f"第一条 为了保护学生（第{next(TEXTS)}个文本）。"
     return make_article(title, column_slug="documents", date=date, issuer=issuer, body=body,
                         kind=Article.Kind.REGULATION, **fields)
 
@@ -120,7 +125,7 @@ def test_a_later_document_that_repeals_it(repealer_first):
     else:
         old, new = old_law(), new_law()
     assert statuses(old, new) == [V.REPEALED, V.CURRENT]
-    assert list(Repeal.objects.values_list("title_key", flat=True)) == ["中华人民共和国学位条例"]
+    assert list(Repeal.objects.values_list("title_key", flat=True)) == [loose_key("中华人民共和国学位条例")]
     # Withdrawn, the repeal no longer counts.
     new.status = Article.Status.DRAFT
     new.save()
@@ -134,9 +139,16 @@ def test_an_earlier_document_does_not_repeal_a_later_version():
     assert fresh(rules).validity == V.CURRENT
 
 
-def test_a_repeal_of_its_own_title_by_a_new_version_is_no_repeal():
+def test_a_new_text_of_the_same_title_that_repeals_the_old_one_makes_it_repealed():
     old = law(date=(2001, 7, 13))
     new = law(date=(2024, 12, 31), body=f"第一条 甲。\n\n第三十条 本条例自2025年1月1日起施行。《{TITLE}》同时废止。")
+    assert statuses(new, old) == [V.CURRENT, V.REPEALED]
+
+
+def test_a_repeal_of_its_own_title_reaches_only_the_texts_it_dates():
+    # "1992年…发布的《…》同时废止" in a 2023 text: the 1992 text, not the 2010 version of the law.
+    old = law(date=(2010, 1, 9))
+    new = law(date=(2023, 12, 11), body=f"第一条 甲。\n\n1992年12月21日发布的《{TITLE}》同时废止。")
     assert statuses(new, old) == [V.CURRENT, V.AMENDED]
 
 

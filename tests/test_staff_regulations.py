@@ -16,7 +16,7 @@ V = Article.Validity
 
 def law(title="上海市殡葬管理条例", date=(2024, 8, 22)):
     return make_article(title, column_slug="documents", date=date, issuer="上海", kind=Article.Kind.REGULATION,
-                        body="第一条 为了规范殡葬管理。\n\n第三十条 本条例自1997年10月1日起施行。")
+                        body=f"第一条 为了规范殡葬管理（{date[0]}年文本）。\n\n第三十条 本条例自1997年10月1日起施行。")
 
 
 def change(client, article, **fields):

@@ -113,11 +113,15 @@ def article_detail(request, context):
         "related": [dated_link(request, a) for a in context["related"]],
         "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",
         "effective_date": article.effective_date and article.effective_date.isoformat(),
+        "first_effective_date": article.first_effective_date and article.first_effective_date.isoformat(),
+        "repealed_by": _repealed_by(request, context["repealed_by"]),
         "versions": [
             {"url": _url(request, v), "date": v.partial_date.isoformat(), "validity": v.validity or None,
-             "this": v.pk == article.pk}
+             "this": v.pk == article.pk, "duplicates": [_url(request, d) for d in v.duplicates]}
             for v in context["versions"]
         ],
+        "parts": [{"url": _url(request, p), "subtitle": p.subtitle, "this": p.pk == article.pk}
+                  for p in context["parts"]],
         "toc": [{"name": entry["name"], "anchor": entry["anchor"]} for entry in context["toc"]],
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
@@ -127,6 +131,15 @@ def article_detail(request, context):
             for extension in ("docx", "pdf")
         },
     }
+
+
+def _repealed_by(request, found):
+    """The act that repealed the article and the day that took effect (regulations.repealed_by), or None."""
+    if found is None:
+        return None
+    act, in_force = found
+    return {"url": _url(request, act), "title": act.title, "date": act.partial_date.isoformat(),
+            "effective_date": in_force.isoformat()}
 
 
 def respond(payload):

@@ -165,6 +165,8 @@ def article_context(article):
         "column": article.column,
         "toc": structure.toc(article.text),
         "versions": versions(article),
+        "parts": parts(article),
+        "repealed_by": regulations.repealed_by(article),
         "attachments": list(article.attachments.all()),
         "amendments": amendments,
         "previous": previous,
@@ -220,21 +222,46 @@ def related(article):
 
 def versions(article):
     """The published versions of `article`'s regulation, newest first, `article` among them even as a draft
-    (the staff preview); [] when it has no other version. One query, answered by the portal_versions index."""
+    (the staff preview); [] when it has no other version. A version is a text (regulations.version_records): the
+    record shown for it is `article` when it is one of its records, and `duplicates` lists the others (the same
+    text filed again). A law's parts are no versions (see `parts`). Two queries, whatever the number of versions:
+    the rows by the portal_versions index, their texts' fingerprints."""
+    texts = _texts(article)
+    if len(texts) < 2:
+        return []
+    shown = []
+    for text in texts:
+        record = article if any(r.pk == article.pk for r in text) else text[0]
+        record.duplicates = [r for r in text if r.pk != record.pk]
+        shown.append(record)
+    return shown
+
+
+def parts(article):
+    """The parts of the law `article` is a part of (民法典: 总则 … 附则), in their order; [] otherwise."""
+    return next((text for text in _texts(article) if len(text) > 1 and any(r.pk == article.pk for r in text)
+                 and regulations.is_part(text[0])), [])
+
+
+def _texts(article):
     if article.regulation_id is None:
         return []
-    rows = list(
-        public().filter(regulation_id=article.regulation_id).exclude(pk=article.pk)
-        .only("id", "title", "date", "date_precision", "amendments", "validity")
-    )
-    return regulations.newest_first(rows + [article]) if rows else []
+    if not hasattr(article, "_texts"):
+        rows = list(
+            public().filter(regulation_id=article.regulation_id).exclude(pk=article.pk)
+            .only("id", "title", "subtitle", "date", "date_precision", "amendments", "validity")
+        )
+        article._texts = regulations.version_records(rows + [article]) if rows else []
+    return article._texts
 
 
 def comparison_context(first, second):
     """The 新旧对照 of two published versions of one regulation (the older on the left), or None when they are
-    not two versions of one regulation."""
+    not two versions of one regulation (two parts of one law are not)."""
     if first.pk == second.pk or first.regulation_id is None or first.regulation_id != second.regulation_id:
         return None
+    if regulations.is_part(first) and regulations.is_part(second):
+        return None  # two parts of one law (民法典 总则, 附则) are no two versions
     new, old = regulations.newest_first([first, second])
     comparison = compare.compare(old.text, new.text)
     return {

@@ -55,7 +55,9 @@ class Source:
 
 
 def _titles():
-    rows = pages.chronological(pages.public()).values_list("title", "pk", "date", "date_precision", "issuer")
+    # A text once: a law's parts and a text filed twice are offered by the record that stands for them.
+    rows = pages.chronological(pages.public().filter(represented_by__isnull=True)).values_list(
+        "title", "pk", "date", "date_precision", "issuer")
     return [(title, (pk, date, precision, issuer)) for title, pk, date, precision, issuer in rows]
 
 

@@ -119,7 +119,7 @@ class VersionInline(admin.TabularInline):
     """A regulation's versions, read-only here: each is edited (and attached or detached) on its own page."""
 
     model = Article
-    fields = ["title_link", "date_display", "validity", "status", "regulation_by_hand"]
+    fields = ["title_link", "date_display", "validity", "status", "regulation_by_hand", "text_note"]
     readonly_fields = fields
     extra = 0
     can_delete = False
@@ -130,7 +130,8 @@ class VersionInline(admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).live().only(
-            "id", "title", "date", "date_precision", "validity", "status", "regulation_by_hand", "regulation"
+            "id", "title", "subtitle", "date", "date_precision", "validity", "status", "regulation_by_hand",
+            "regulation", "represented_by",
         )
 
     @admin.display(description="标题")
@@ -140,6 +141,17 @@ class VersionInline(admin.TabularInline):
     @admin.display(description="日期")
     def date_display(self, obj):
         return obj.date_display
+
+    @admin.display(description="文本")
+    def text_note(self, obj):
+        """A law's part, or a duplicate record (the same text as another: staff may remove it)."""
+        if regulations.is_part(obj):
+            return obj.subtitle
+        if obj.represented_by_id is not None:
+            return format_html('重复记录：与<a href="{}">第 {} 号记录</a>正文相同，可删除',
+                               reverse("admin:documents_article_change", args=[obj.represented_by_id]),
+                               obj.represented_by_id)
+        return ""
 
 
 @admin.register(Regulation)

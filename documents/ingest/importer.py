@@ -46,6 +46,8 @@ class ImportReport:
     failures: list = field(default_factory=list)
     # Imported all the same, but something was not read (an impossible date, no date at all): staff may fix it.
     notes: list = field(default_factory=list)
+    # Documents imported or updated whose body ended with a licence notice, dropped (documents.ingest.noise).
+    cleaned: int = 0
 
     @property
     def failed(self):
@@ -55,6 +57,8 @@ class ImportReport:
         line = f"导入 {self.imported} 篇，未变 {self.unchanged} 篇，更新 {self.updated} 篇，失败 {self.failed} 篇"
         if self.stale:
             line += f"（其中 {self.stale} 篇已存在但内容不同，未更新；要更新请加 --update）"
+        if self.cleaned:
+            line += f"，清理版权声明 {self.cleaned} 篇（正文末尾的来源版权声明已删去）"
         return line
 
 
@@ -94,6 +98,7 @@ class _Run:
         self.report.stale += result.stale
         if result.outcome != "unchanged":
             self.report.notes += [Failure(str(path), line, note) for note in data.notes]
+            self.report.cleaned += bool(result.cleaned)
 
     def fail(self, path, line, problem):
         self.report.failures.append(Failure(str(path), line, str(problem)))

@@ -18,6 +18,7 @@ from ..common.dates import UNKNOWN_DATE, PartialDate
 from ..models import Article, Attachment, Column, Meeting, Regulation, Speaker
 from ..common.sanitize import clean_json, clean_text, html_to_text, sanitize_html, split_paragraphs, text_to_html
 from ..common.titles import title_key
+from .noise import strip_notices
 
 
 class ImportProblem(Exception):
@@ -83,6 +84,8 @@ class SaveResult:
     article: Article
     # The document exists with different content and was left alone (no `update`).
     stale: bool = False
+    # The names of the licence notices dropped from its body's end (documents.ingest.noise).
+    cleaned: list = field(default_factory=list)
 
 
 def source_key(source):
@@ -95,14 +98,16 @@ def content_key(title, date, text):
 
 
 def _clean_body(data):
-    """(sanitized html, plain text) of the body; plain text becomes paragraphs without going through bleach."""
+    """(sanitized html, plain text, names of the licence notices dropped) of the body; plain text becomes
+    paragraphs without going through bleach, a licence notice at its end dropped (documents.ingest.noise)."""
     if (data.body_html is None) == (data.body_text is None):
         raise ImportProblem("正文缺失：应有且只有一种正文（纯文本或 HTML）")
     if data.body_text is not None:
-        paragraphs = split_paragraphs(data.body_text)
-        return text_to_html(data.body_text), "\n\n".join(paragraphs)
+        body_text, dropped = strip_notices(data.body_text)
+        paragraphs = split_paragraphs(body_text)
+        return text_to_html(body_text), "\n\n".join(paragraphs), dropped
     html = sanitize_html(data.body_html)
-    return html, html_to_text(html)
+    return html, html_to_text(html), []
 
 
 def _cleaned(data):
@@ -293,7 +298,7 @@ def save_document(data, *, status, default_column=None, update=False, dry_run=Fa
     data = _cleaned(data)
     if not (data.title or "").strip():
         raise ImportProblem("缺少标题")
-    body, text = _clean_body(data)
+    body, text, dropped = _clean_body(data)
     if not text and not data.attachments and not data.media_attachments:
         raise ImportProblem("正文为空")
     column = cache.column(data.column or default_column)
@@ -302,6 +307,7 @@ def save_document(data, *, status, default_column=None, update=False, dry_run=Fa
     try:
         with transaction.atomic():
             result = _save(data, key, body, text, column, status, update, dry_run, cache, stored_files)
+            result.cleaned = dropped
             if dry_run:
                 raise _DryRun(result)
     except _DryRun as stop:

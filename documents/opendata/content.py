@@ -49,7 +49,9 @@ def metadata(article, today=None):
         rows.append(("发文机关", article.issuer))
     rows.append(("成文日期", article.date_display))
     if article.effective_date:
-        rows.append(("施行日期", _day(article.effective_date)))
+        rows.append(("本版施行日期", _day(article.effective_date)))
+    if article.first_effective_date:
+        rows.append(("首次施行日期", _day(article.first_effective_date)))
     if article.validity:
         read = _day(today or timezone.localdate())
         rows.append(("时效性", f"{article.get_validity_display()}（{read}核对）"))
