@@ -1,7 +1,8 @@
 """The legal facts of legal_truth.py about 新旧对照 and citations (kinds `comparisons` and `citations`), runnable
 alone as well:
 
-    .venv/bin/python bench/legal_truth_alignment.py [CORPUS_DIR] [--verbose]      (default ../shared/corpus)
+    .venv/bin/python bench/legal_truth_alignment.py [CORPUS_DIR] [--verbose] [--results [FILE]]
+                                                                         (default ../shared/corpus)
 
 comparisons.json: 20 pairs of adjacent versions from the corpus, every row aligned by hand by reading both texts
 (legal-b). A row is [status, old unit, new unit]: status same/changed/added/deleted; a unit is its label as
@@ -18,14 +19,19 @@ force on the citing date is not in force. The archive's answer is its stored cit
 nothing about versions claims the one it links was in force).
 
 Alone, it imports the corpus into a throw-away SQLite database as legal_truth.py does and prints these two kinds
-(`--verbose`: every fact the archive gets wrong).
+(`--verbose`: every fact the archive gets wrong; `--results`: the figures also written to FILE, default
+bench/results/legal_truth_alignment-<UTC time>.txt).
 """
 
 import argparse
+import datetime
 import importlib
+import io
 import json
+import sys
 import tempfile
 import time
+from contextlib import redirect_stdout
 from pathlib import Path
 
 from common import corpus_files
@@ -107,7 +113,21 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
     parser.add_argument("--verbose", action="store_true", help="list every fact the archive gets wrong")
+    parser.add_argument("--results", nargs="?", const="", metavar="FILE", help="also write the figures to FILE")
     args = parser.parse_args()
+    output = io.StringIO()
+    with redirect_stdout(output):
+        run(args)
+    sys.stdout.write(output.getvalue())
+    if args.results is not None:
+        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M")
+        path = Path(args.results) if args.results else HERE / "results" / f"legal_truth_alignment-{stamp}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(f"legal_truth_alignment.py run {stamp} UTC\n" + output.getvalue(), encoding="utf-8")
+        print(f"results written to {path}")
+
+
+def run(args):
     files = corpus_files(args.corpus)
     with tempfile.TemporaryDirectory(prefix="legal-truth-alignment-") as tmp:
         setup_site(Path(tmp))

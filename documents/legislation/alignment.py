@@ -7,7 +7,8 @@ a maximum-weight matching on their similarity (the Hungarian method: scipy's lin
 from the first chapter to the fifth is found as well as one next door, and two 条 never claim one partner.
 Similarity is the Dice coefficient of the two texts' sets of character pairs, computed for all candidates at once
 as one sparse matrix product. A pair counts when its similarity reaches SIMILAR anywhere, or NEARBY when both sit
-in the same gap between units already paired (the same place in both texts: a 条 rewritten where it stood).
+in the same gap between units already paired (the same place in both texts: a 条 rewritten where it stood). A
+heading left over there is paired with the heading of the same number (第二章 总则 renamed 第二章 一般规定).
 """
 
 from difflib import SequenceMatcher
@@ -47,7 +48,25 @@ def _match_in_gaps(old, new, partner):
         if i1 - i0 > 1 and j1 - j0 > 1:
             gap_old = [i for i in range(i0 + 1, i1) if i not in partner]
             gap_new = [j for j in range(j0 + 1, j1) if j not in taken]
-            found.update(_match(old, new, gap_old, gap_new, NEARBY))
+            pairs = _match(old, new, gap_old, gap_new, NEARBY)
+            pairs.update(_same_headings(old, new, [i for i in gap_old if i not in pairs],
+                                        [j for j in gap_new if j not in {j for j, _ in pairs.values()}]))
+            found.update(pairs)
+    return found
+
+
+def _is_heading(unit):
+    return unit.kind not in ("", "条")  # 编, 分编, 章, 节
+
+
+def _same_headings(old, new, old_indices, new_indices):
+    """Headings of one kind and number in the same place: one heading renamed, whatever its words."""
+    free = {(new[j].kind, new[j].label): j for j in new_indices if _is_heading(new[j])}
+    found = {}
+    for i in old_indices:
+        j = free.pop((old[i].kind, old[i].label), None) if _is_heading(old[i]) else None
+        if j is not None:
+            found[i] = (j, old[i].similarity(new[j]))
     return found
 
 
@@ -86,14 +105,22 @@ def _match(old, new, old_indices, new_indices, threshold):
 def _in_order(partner, old_count, new_count):
     by_new = {j: (i, s) for i, (j, s) in partner.items()}
     out, next_old = [], 0
+
+    def deleted_before(until):  # the unpaired old units from next_old up to `until`, where they stood
+        return [(k, None, 0.0) for k in range(next_old, until) if k not in partner]
+
     for j in range(new_count):
-        if j not in by_new:
-            out.append((None, j, 0.0))
+        if j in by_new:
+            i, similarity = by_new[j]
+            if i >= next_old:  # a unit moved back does not pull the deleted ones after it
+                out += deleted_before(i)
+                next_old = i + 1
+            out.append((i, j, similarity))
             continue
-        i, similarity = by_new[j]
-        if i >= next_old:  # deleted units passed over come first, where they stood; a unit moved back does not
-            out += [(k, None, 0.0) for k in range(next_old, i) if k not in partner]
-            next_old = i + 1
-        out.append((i, j, similarity))
-    out += [(k, None, 0.0) for k in range(next_old, old_count) if k not in partner]
-    return out
+        # An added unit: the deleted ones standing before the next kept unit come first (删除 before 新增).
+        following = next((by_new[k][0] for k in range(j + 1, new_count) if k in by_new), old_count)
+        if following >= next_old:
+            out += deleted_before(following)
+            next_old = following
+        out.append((None, j, 0.0))
+    return out + deleted_before(old_count)
