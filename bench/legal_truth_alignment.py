@@ -9,8 +9,9 @@ comparisons.json: 20 pairs of adjacent versions from the corpus, every row align
 written (第十条, 第二章) or, for another paragraph (a title line, a preamble, 法释〔2022〕8号), ¶ and its first 16
 characters without spaces. counts: 改/增/删 over 条 only. `acceptable` lists units where a second reading is also
 right (a provision split or merged): "old:第十三条": [null, "第二十四条"] (null: no partner). The archive's answer
-is its comparison of the two imported texts (compare.compare), each acceptable choice it makes read as the judged
-one, so that the pair is right when every unit has an allowed partner and the counts are the judged ones.
+is its comparison of the two imported texts (compare.compare), read as the judged rows when every unit has the
+judged partner or one `acceptable` allows: a pair is right when its pairing and its counts are (the order in which
+a deleted and an added unit of one place are listed is not judged).
 
 citations.json: 55 dated 《》 citations of a regulation with several versions: which held version the link should
 name (`links`, by corpus source) and what the archive should say about it (`version`: in_force, later, earlier,
@@ -61,8 +62,7 @@ def comparison(fact, archive):
     result = _module("compare").compare(old.text, new.text)
     rows = [[row.status, _unit(row.old), _unit(row.new)] for row in result.rows]
     counts = {key: result.counts.get(key, 0) for key in ("changed", "added", "deleted")}
-    acceptable = fact.get("acceptable")
-    if acceptable and _allowed(rows, fact["value"]["rows"], acceptable):
+    if _allowed(rows, fact["value"]["rows"], fact.get("acceptable", {})):
         rows = fact["value"]["rows"]
     return {"rows": rows, "counts": counts}
 
