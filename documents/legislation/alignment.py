@@ -99,7 +99,8 @@ def _match(old, new, old_indices, new_indices, threshold):
     nearness = 1 - np.abs(where_old[:, None] - where_new[None, :])
     weight = np.where(similarity >= threshold, similarity + ORDER_BONUS * nearness, 0.0)
     rows, columns = linear_sum_assignment(weight, maximize=True)
-    return {old_indices[r]: (new_indices[c], float(similarity[r, c])) for r, c in zip(rows, columns) if weight[r, c] > 0}
+    chosen = zip(rows, columns)
+    return {old_indices[r]: (new_indices[c], float(similarity[r, c])) for r, c in chosen if weight[r, c] > 0}
 
 
 def _in_order(partner, old_count, new_count):
