@@ -6,7 +6,7 @@ text is a candidate partner of every other unit of the new one of the same kind;
 a maximum-weight matching on their similarity (the Hungarian method: scipy's linear_sum_assignment), so a 条 moved
 from the first chapter to the fifth is found as well as one next door, and two 条 never claim one partner.
 Similarity is the Dice coefficient of the two texts' sets of character pairs, computed for all candidates at once
-as one sparse matrix product. A pair counts when its similarity reaches SIMILAR anywhere, or NEARBY when both sit
+as one sparse matrix product (the pairs encoded as integers by numpy, once per alignment). A pair counts when its similarity reaches SIMILAR anywhere, or NEARBY when both sit
 in the same gap between units already paired (the same place in both texts: a 条 rewritten where it stood). A
 heading left over there is paired with the heading of the same number (第二章 总则 renamed 第二章 一般规定).
 """
@@ -35,12 +35,13 @@ def align(old, new):
         else:
             rest_old += range(i1, i2)
             rest_new += range(j1, j2)
-    partner.update(_match(old, new, rest_old, rest_new, SIMILAR))
-    partner.update(_match_in_gaps(old, new, partner))
+    bigrams = _Bigrams(old, new)
+    partner.update(bigrams.match(rest_old, rest_new, SIMILAR))
+    partner.update(_match_in_gaps(old, new, partner, bigrams))
     return _in_order(partner, len(old), len(new))
 
 
-def _match_in_gaps(old, new, partner):
+def _match_in_gaps(old, new, partner, bigrams):
     taken = {j for j, _ in partner.values()}
     paired = sorted((i, j) for i, (j, _) in partner.items())
     found = {}
@@ -48,7 +49,7 @@ def _match_in_gaps(old, new, partner):
         if i1 - i0 > 1 and j1 - j0 > 1:
             gap_old = [i for i in range(i0 + 1, i1) if i not in partner]
             gap_new = [j for j in range(j0 + 1, j1) if j not in taken]
-            pairs = _match(old, new, gap_old, gap_new, NEARBY)
+            pairs = bigrams.match(gap_old, gap_new, NEARBY)
             pairs.update(_same_headings(old, new, [i for i in gap_old if i not in pairs],
                                         [j for j in gap_new if j not in {j for j, _ in pairs.values()}]))
             found.update(pairs)
@@ -70,37 +71,48 @@ def _same_headings(old, new, old_indices, new_indices):
     return found
 
 
-def _bigram_rows(units, vocabulary):
-    rows, columns = [], []
-    for row, unit in enumerate(units):
-        for pair in unit.pairs:
-            columns.append(vocabulary.setdefault(pair, len(vocabulary)))
-            rows.append(row)
-    return rows, columns
+def _pair_codes(key):
+    """The distinct character pairs of `key` as integers (two code points of 21 bits); a key shorter than two
+    characters is its own single pair, as Unit.pairs has it."""
+    if len(key) < 2:
+        return np.array([(ord(key) if key else 0x110000) << 21 | 0x1FFFFF], dtype=np.uint64)
+    chars = np.frombuffer(key.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    return np.unique(chars[:-1] << np.uint64(21) | chars[1:])
 
 
-def _match(old, new, old_indices, new_indices, threshold):
-    """{old index: (new index, similarity)}: the maximum-weight matching of the candidates at `threshold` or more."""
-    if not old_indices or not new_indices:
-        return {}
-    vocabulary = {}
-    a_rows, a_columns = _bigram_rows([old[i] for i in old_indices], vocabulary)
-    b_rows, b_columns = _bigram_rows([new[j] for j in new_indices], vocabulary)
-    shape = len(vocabulary)
-    a = csr_matrix((np.ones(len(a_rows)), (a_rows, a_columns)), shape=(len(old_indices), shape))
-    b = csr_matrix((np.ones(len(b_rows)), (b_rows, b_columns)), shape=(len(new_indices), shape))
-    shared = (a @ b.T).toarray()
-    sizes_a, sizes_b = np.asarray(a.sum(1)).ravel(), np.asarray(b.sum(1)).ravel()
-    similarity = 2 * shared / np.maximum(sizes_a[:, None] + sizes_b[None, :], 1)
-    same_kind = np.array([[old[i].kind == new[j].kind for j in new_indices] for i in old_indices])
-    similarity = np.where(same_kind, similarity, 0.0)
-    where_old = np.array(old_indices) / max(len(old), 1)
-    where_new = np.array(new_indices) / max(len(new), 1)
-    nearness = 1 - np.abs(where_old[:, None] - where_new[None, :])
-    weight = np.where(similarity >= threshold, similarity + ORDER_BONUS * nearness, 0.0)
-    rows, columns = linear_sum_assignment(weight, maximize=True)
-    chosen = zip(rows, columns)
-    return {old_indices[r]: (new_indices[c], float(similarity[r, c])) for r, c in chosen if weight[r, c] > 0}
+class _Bigrams:
+    """The units' sets of character pairs as one sparse 0/1 matrix a side (a row a unit), built once."""
+
+    def __init__(self, old, new):
+        codes = [_pair_codes(unit.key) for unit in old + new]
+        sizes = np.array([len(c) for c in codes])
+        flat = np.concatenate(codes) if codes else np.empty(0, dtype=np.uint64)
+        columns = np.unique(flat, return_inverse=True)[1].ravel()
+        rows = np.repeat(np.arange(len(codes)), sizes)
+        matrix = csr_matrix((np.ones(len(flat)), (rows, columns)), shape=(len(codes), int(columns.max(initial=0)) + 1))
+        self.old, self.new = matrix[: len(old)], matrix[len(old):]
+        self.old_sizes, self.new_sizes = sizes[: len(old)], sizes[len(old):]
+        kinds = {}
+        self.old_kinds = np.array([kinds.setdefault(u.kind, len(kinds)) for u in old], dtype=int)
+        self.new_kinds = np.array([kinds.setdefault(u.kind, len(kinds)) for u in new], dtype=int)
+
+    def match(self, old_indices, new_indices, threshold):
+        """{old index: (new index, similarity)}: the maximum-weight matching of the candidates among these units
+        of one kind whose similarity is `threshold` or more."""
+        if not old_indices or not new_indices:
+            return {}
+        shared = (self.old[old_indices] @ self.new[new_indices].T).toarray()
+        sizes = self.old_sizes[old_indices][:, None] + self.new_sizes[new_indices][None, :]
+        similarity = 2 * shared / np.maximum(sizes, 1)
+        same_kind = self.old_kinds[old_indices][:, None] == self.new_kinds[new_indices][None, :]
+        similarity = np.where(same_kind, similarity, 0.0)
+        where_old = np.array(old_indices) / max(len(self.old_sizes), 1)
+        where_new = np.array(new_indices) / max(len(self.new_sizes), 1)
+        nearness = 1 - np.abs(where_old[:, None] - where_new[None, :])
+        weight = np.where(similarity >= threshold, similarity + ORDER_BONUS * nearness, 0.0)
+        rows, columns = linear_sum_assignment(weight, maximize=True)
+        chosen = zip(rows, columns)
+        return {old_indices[r]: (new_indices[c], float(similarity[r, c])) for r, c in chosen if weight[r, c] > 0}
 
 
 def _in_order(partner, old_count, new_count):

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
+from itertools import accumulate
 from html import escape
 
 from django.utils.safestring import mark_safe
@@ -29,6 +30,7 @@ _PHRASE = re.compile(r"[^,。;:、!?\n]*[,。;:、!?\n]?")  # on folded text: �
 _NUMERAL = "〇零一二三四五六七八九十百千万两"
 # Tokens of the inline difference: a date (2026年1月5日, 二〇二六年一月五日, 2026年1月), a number with its decimals
 # or a Chinese numeral run, else one character.
+_HAS_NUMBER = re.compile(rf"[0-9{_NUMERAL}]")
 _TOKEN = re.compile(
     rf"[0-9{_NUMERAL}]+年(?:[0-9{_NUMERAL}]+月(?:[0-9{_NUMERAL}]+日)?)?|[0-9]+(?:\.[0-9]+)?%?|[{_NUMERAL}]+|.", re.S
 )
@@ -252,9 +254,12 @@ class _Side:
 
 
 def _tokens(text, start, end):
-    """(tokens, their start offsets + [end]) of text[start:end]: dates and numbers whole, else characters."""
-    found = [(m.group(), start + m.start()) for m in _TOKEN.finditer(text[start:end])]
-    return [t for t, _ in found], [at for _, at in found] + [end]
+    """(tokens, their start offsets up to `end`) of text[start:end]: dates and numbers whole, else characters;
+    the text itself when it holds no digit or numeral (its characters are its tokens)."""
+    if not _HAS_NUMBER.search(text, start, end):
+        return text[start:end], range(start, end + 1)
+    tokens = _TOKEN.findall(text, start, end)
+    return tokens, list(accumulate(map(len, tokens), initial=start))
 
 
 def _characters(old, old_span, new, new_span):
