@@ -50,6 +50,7 @@ def test_a_clause_history_follows_the_clause_through_its_versions(client):
     assert [(s["status"], s["label"], s["version"]["id"]) for s in data["steps"]] == [
         ("first", "第二十一条", old.pk), ("changed", "第四十二条", new.pk)]
     assert data["first"]["id"] == old.pk
+    assert "<ins>" in data["steps"][1]["diff"]["new_html"] and data["steps"][0]["diff"] is None
     # From the old version: a 条 the new one no longer has.
     gone = client.get(f"/articles/{old.pk}/provisions/{quote('第四十二条')}/history/?format=json").json()
     assert [s["status"] for s in gone["steps"]] == ["first", "deleted"]

@@ -66,10 +66,16 @@ def clause_history_payload(request, context):
                 "label": step.unit.label if step.unit else None,
                 "text": step.unit.text if step.unit else None,
                 "similarity": round(step.similarity, 3),
+                "diff": _step_diff(step),
             }
             for step in context["steps"]
         ],
     }
+
+
+def _step_diff(step):
+    """What changed from the previous step of a 条文沿革: both texts with <del>/<ins> marks (HTML), or None."""
+    return {"old_html": str(step.old_html), "new_html": str(step.new_html)} if step.status == "changed" else None
 
 
 def cited_link(request, article):
