@@ -7,6 +7,7 @@ import calendar
 import datetime
 import itertools
 from collections import Counter
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
@@ -163,8 +164,11 @@ def article_context(article):
     ]
     found_versions = versions(article)
     # Each 条 of a regulation with several versions links to its 条文沿革.
+    # One reverse() for the page, not one a 条 (a code has over a thousand).
+    history_url = reverse("documents:clause_history", args=[article.pk, "-"])
+
     def clause_link(anchor):
-        return reverse("documents:clause_history", args=[article.pk, anchor])
+        return history_url.replace("/-/", f"/{quote(anchor)}/")
 
     return {
         "article": article,
