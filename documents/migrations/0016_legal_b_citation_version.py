@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0014_attachment_body_status'),
+        ('documents', '0015_revision_base'),
     ]
 
     operations = [
