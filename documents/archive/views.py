@@ -73,8 +73,10 @@ def cited_by(request, pk):
 @safe_methods_only
 @cached_page
 def comparison(request, pk, other):
-    found = {a.pk: a for a in pages.article_queryset().published().filter(pk__in=[pk, other])}
-    context = pages.comparison_context(found[pk], found[other]) if len(found) == 2 else None
+    # Two exact lookups: an id out of the database's integer range finds nothing (an `in` lookup would fail).
+    published = pages.article_queryset().published()
+    first, second = published.filter(pk=pk).first(), published.filter(pk=other).first()
+    context = pages.comparison_context(first, second) if first and second else None
     if context is None:
         raise Http404("只能对照同一法规的两个不同版本")
     depends_on_column(request, context["new"].column_id, context["old"].column_id)
