@@ -31,6 +31,7 @@ DATA = HERE / "legal_truth"
 # One line per module that defines kinds of facts.
 KIND_MODULES = [
     "legal_truth_kinds",
+    "legal_truth_alignment",
 ]
 
 

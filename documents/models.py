@@ -549,6 +549,15 @@ class Citation(models.Model):
         Article, models.SET_NULL, null=True, blank=True, verbose_name="被引用的文章", related_name="citations_received"
     )
     outcome = models.CharField("结果", max_length=10, choices=Outcome.choices, default=Outcome.MISSING)
+
+    class Version(models.TextChoices):
+        IN_FORCE = "in_force", "引用时施行的版本"
+        LATER = "later", "引用时施行的版本未收录：较新的版本"
+        EARLIER = "earlier", "引用时施行的版本未收录：较早的版本"
+        UNDATED = "undated", "引用文件日期不详：最新版本"
+
+    # Which version of the cited document a linked row names (documents.legislation.cited_version).
+    version = models.CharField("所指版本", max_length=8, choices=Version.choices, blank=True, default="")
     # A copy of citing.is_published, kept true because every save of the citing article rewrites its rows: the
     # 被引用 list reads it here instead of in the article row, after its long body.
     citing_published = models.BooleanField("引用的文章已发布", default=False)

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from documents.legislation import citation_index
-from documents.legislation.citation_index import Version, in_force, relink_all
+from documents.legislation.citation_index import relink_all
+from documents.legislation.cited_version import Held, choose
 from documents.ingest.importer import import_paths
 from documents.models import Article, Citation
 
@@ -43,21 +44,22 @@ def test_an_exact_title_wins_over_the_prefix_rule():
     assert outcome(citing, "国家安全法") == (Outcome.LINKED, exact.pk)
 
 
-def test_the_version_in_force_on_the_citing_date_else_the_newest():
+def test_the_version_in_force_on_the_citing_date_else_the_nearest():
     old = make_article("上海市住宅物业管理规定", date=(2010, 12, 23))
     new = make_article("上海市住宅物业管理规定", date=(2020, 12, 30))
     make_article("上海市住宅物业管理规定", date=None)
     body = "根据《上海市住宅物业管理规定》。"
     assert outcome(make_article("2015年的", date=(2015, 1, 1), body=body), "上海市住宅物业管理规定")[1] == old.pk
     assert outcome(make_article("2020年那天的", date=(2020, 12, 30), body=body), "上海市住宅物业管理规定")[1] == new.pk
-    assert outcome(make_article("更早的", date=(2001, 1, 1), body=body), "上海市住宅物业管理规定")[1] == new.pk
+    # Before any version held: the oldest is the nearest (and the row says it is a later text).
+    assert outcome(make_article("更早的", date=(2001, 1, 1), body=body), "上海市住宅物业管理规定")[1] == old.pk
     assert outcome(make_article("不详的", date=None, body=body), "上海市住宅物业管理规定")[1] == new.pk
 
 
-def test_in_force_counts_undated_versions_as_oldest():
-    undated, dated = Version(1, None, ""), Version(2, datetime.date(2020, 1, 1), "")
-    assert in_force([undated, dated], None) == [dated]
-    assert in_force([undated], datetime.date(2020, 1, 1)) == [undated]
+def test_undated_versions_count_as_oldest():
+    undated, dated = Held(1, None, None), Held(2, datetime.date(2020, 1, 1), None)
+    assert choose([undated, dated], None) == (dated, "undated")
+    assert choose([undated], datetime.date(2020, 1, 1)) == (undated, "in_force")
 
 
 def test_drafts_and_the_recycle_bin_are_never_named():

@@ -50,7 +50,8 @@ def test_a_citation_becomes_a_link_with_the_bodys_own_text():
     ("第一百零一条之一", "第一百零一条之一"),
 ])
 def test_a_cited_article_links_to_its_anchor_percent_encoded(written, anchor):
-    linked = link_citations(text_to_html(f"《中华人民共和国立法法》{written}第二款"), TARGETS)
+    anchors = {"中华人民共和国立法法": {anchor}}
+    linked = link_citations(text_to_html(f"《中华人民共和国立法法》{written}第二款"), TARGETS, anchors)
     href, text = re.search(r'<a href="([^"]+)">([^<]+)</a>', linked).groups()
     assert text == f"《中华人民共和国立法法》{written}"
     assert href == URL + "#" + "".join(f"%{b:02X}" for b in anchor.encode())  # as a browser encodes it
@@ -94,3 +95,9 @@ def test_the_output_passes_the_sanitizer_policy():
 
     # Everything added is within the policy: sanitizing keeps it all (it only adds rel to every link).
     assert without_rel(sanitize_html(linked)) == without_rel(linked)
+
+
+def test_a_cited_article_the_page_lacks_links_the_document():
+    linked = link_citations(text_to_html("《中华人民共和国立法法》第九十九条"), TARGETS, {"中华人民共和国立法法": {"第一条"}})
+    assert re.search(r'<a href="([^"]+)">', linked).group(1) == URL
+    assert re.search(r'<a href="([^"]+)">', link_citations(text_to_html("《中华人民共和国立法法》第一条"), TARGETS)).group(1) == URL

@@ -68,6 +68,7 @@ def public_urls(tmp_media):
         "article": speech.get_absolute_url(),
         "cited_by": f"{speech.get_absolute_url()}cited-by/",
         "comparison": f"/articles/{old.pk}/compare/{new.pk}/",
+        "clause_history": f"/articles/{new.pk}/provisions/第一条/history/",
         "speaker_list": "/speakers/",
         "speaker": f"/speakers/{speaker}/",
         "speaker_feed": f"/speakers/{speaker}/feed/",

@@ -260,3 +260,19 @@ def test_staff_see_a_duplicate_record_in_the_version_group(corpus, client):
     client.force_login(staff_user("reviewer", "审核"))
     page = client.get(reverse("admin:documents_regulation_change", args=[kept.regulation_id])).content.decode()
     assert f"重复记录：与<a href=\"{reverse('admin:documents_article_change', args=[kept.pk])}\">第 {kept.pk} 号记录</a>" in page
+
+
+def test_a_citation_of_a_law_in_parts_or_filed_twice_links_the_text(corpus):
+    from documents.legislation import citation_index
+    from documents.models import Citation
+    from tests.portal_helpers import make_article
+
+    citing = make_article("关于适用民法典和广告法的说明", date=(2022, 6, 1),
+                          body="依照《中华人民共和国民法典》和《中华人民共和国广告法》的规定。")
+    citation_index.relink_all()
+    links = dict(Citation.objects.filter(citing=citing).values_list("title_key", "cited_id"))
+    general = Article.objects.get(title="中华人民共和国民法典", subtitle="总则")
+    ads = {doc("经济法/广告法(2021-04-29).md").pk, doc("行政法/广告法(2021-04-29).md").pk}
+    assert links[title_key("中华人民共和国民法典")] == general.pk
+    assert links[title_key("中华人民共和国广告法")] in ads
+    assert set(Citation.objects.filter(citing=citing).values_list("outcome", flat=True)) == {Citation.Outcome.LINKED}

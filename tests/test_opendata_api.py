@@ -26,6 +26,8 @@ def archive():
     make_article("平顶山市城市规划条例", kind=Article.Kind.REGULATION, column_slug="documents",
                  body="第一条 为了加强城市规划管理，制定本条例。")
     make_article("日期不详的通知", date=None)
+    make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, column_slug="documents", date=(2020, 1, 1),
+                 body="第一条 为了规范城市绿化工作，制定本条例。")
     return speech, law, meeting
 
 
@@ -73,11 +75,14 @@ def _undeclared(value, schema, spec, where):
 def test_every_field_of_real_answers_is_declared(client, archive):
     speech, law, meeting = archive
     spec = openapi.description()
+    older = Article.objects.get(title=law.title, date__year=2020)
     urls = {
         "/": "/", "/columns/{slug}/": "/columns/documents/", "/articles/{id}/": law.get_absolute_url(),
         "/articles/{id}/cited-by/": f"/articles/{law.pk}/cited-by/", "/speakers/": "/speakers/",
         "/meetings/": "/meetings/", "/meetings/{slug}/": meeting.get_absolute_url(), "/archive/": "/archive/",
         "/archive/{year}/": "/archive/2022/", "/archive/undated/": "/archive/undated/", "/search/": "/search/?q=条例",
+        "/articles/{id}/compare/{other}/": f"/articles/{law.pk}/compare/{older.pk}/",
+        "/articles/{id}/provisions/{anchor}/history/": f"/articles/{law.pk}/provisions/第一条/history/",
     }
     assert set(urls) | {"/search/suggest/"} == set(spec["paths"])
     for path, url in urls.items():

@@ -23,7 +23,8 @@ def body_links(response):
 
 
 def test_the_body_links_citations_and_the_page_lists_them_both_ways(client):
-    law = make_article("中华人民共和国立法法", column_slug="documents", date=(2023, 3, 13))
+    law = make_article("中华人民共和国立法法", column_slug="documents", date=(2023, 3, 13),
+                       body="第八十条 甲。\n\n第八十一条 乙。")
     rule = make_article("平顶山市制定地方性法规条例", date=(2023, 6, 1),
                         body="根据《中华人民共和国立法法》第八十一条和《立法法》，结合《平顶山市实际情况说明》，制定本条例。")
     response = client.get(rule.get_absolute_url())
@@ -79,18 +80,18 @@ def test_cited_by_page_of_a_draft_or_unknown_article_is_404(client):
 
 
 def test_json_carries_cites_and_cited_by(client):
-    law = make_article("中华人民共和国立法法", date=(2023, 3, 13))
+    law = make_article("中华人民共和国立法法", date=(2023, 3, 13), body="第三条 甲。")
     rule = make_article("条例", date=(2023, 6, 1), body="根据《立法法》第3条。")
     data = client.get(f"/articles/{rule.pk}/?format=json").json()
     assert data["cites"] == [{"url": f"http://testserver/articles/{law.pk}/", "title": "中华人民共和国立法法",
-                              "date": "2023-03-13", "date_display": "2023年3月13日"}]
+                              "date": "2023-03-13", "date_display": "2023年3月13日", "version": "in_force"}]
     assert data["cited_by"] == [] and data["cited_by_count"] == 0
     assert f'<a href="/articles/{law.pk}/#%E7%AC%AC%E4%B8%89%E6%9D%A1">《立法法》第3条</a>' in data["body_html"]
 
     data = client.get(f"/articles/{law.pk}/?format=json").json()
     assert data["cites"] == []
     assert data["cited_by"] == [{"url": f"http://testserver/articles/{rule.pk}/", "title": "条例",
-                                 "date": "2023-06-01", "date_display": "2023年6月1日"}]
+                                 "date": "2023-06-01", "date_display": "2023年6月1日", "version": "in_force"}]
     assert data["cited_by_count"] == 1
     assert data["cited_by_url"] == f"http://testserver/articles/{law.pk}/cited-by/?format=json"
     listing = client.get(data["cited_by_url"]).json()
@@ -123,7 +124,7 @@ def test_cached_pages_follow_the_documents_they_link(client):
 
 def test_titles_with_markup_are_matched_as_text_and_shown_escaped(client):
     payload = '<img src=x onerror=alert(1)>条例'
-    law = make_article(payload)
+    law = make_article(payload, body="第一条 甲。")
     citing = make_article('"><script>alert(2)</script>', body=f"根据《{payload}》第1条。")
     page = client.get(citing.get_absolute_url()).content.decode()
     assert f'<a href="/articles/{law.pk}/#%E7%AC%AC%E4%B8%80%E6%9D%A1">《&lt;img src=x onerror=alert(1)&gt;条例》第1条</a>' in page

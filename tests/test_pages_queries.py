@@ -78,7 +78,7 @@ def test_list_pages_query_counts_do_not_grow(client):
 
 def test_article_page_query_count_is_fixed(client):
     fill(3)
-    first = make_article("被看的文章", date=(2022, 9, 15), body="依据《文章0》。")
+    first = make_article("被看的文章", date=(2022, 9, 15), body="依据《文章0》第1条。")
     Attachment.objects.create(article=first, file=SimpleUploadedFile("a.txt", b"x"))
     make_article("引用者", body="根据《被看的文章》。")
     small = [count_queries(client, first.get_absolute_url()), count_queries(client, f"/articles/{first.pk}/?format=json")]
@@ -93,8 +93,8 @@ def test_article_page_query_count_is_fixed(client):
     large = [count_queries(client, first.get_absolute_url()), count_queries(client, f"/articles/{first.pk}/?format=json")]
     assert large == small
     # The article with its column, speaker and meeting; attachments; previous; next; related documents; the
-    # documents it cites; those citing it, with their number; navigation.
-    assert small[0] == 8
+    # documents it cites; the anchors of those cited with a 条; those citing it, with their number; navigation.
+    assert small[0] == 9
 
 
 def test_cited_by_page_query_count_is_fixed(client):

@@ -37,6 +37,52 @@ def dated_link(request, article):
     return {**linked(request, article), "date": article.partial_date.isoformat(), "date_display": article.date_display}
 
 
+def version_link(request, article):
+    return {"id": article.pk, **dated_link(request, article)}
+
+
+def comparison_payload(request, context):
+    """A 新旧对照: the two versions, the counts (条 only) and every row with its status, sides and similarity."""
+    comparison = context["comparison"]
+    return {
+        "old": version_link(request, context["old"]),
+        "new": version_link(request, context["new"]),
+        "unit": comparison.unit_name,
+        "counts": comparison.counts,
+        "rows": [row.as_json() for row in comparison.rows],
+    }
+
+
+def clause_history_payload(request, context):
+    """A 条文沿革: the 条 in every version from the one it first appears in, oldest first."""
+    return {
+        "article": version_link(request, context["article"]),
+        "anchor": context["anchor"],
+        "first": version_link(request, context["first"].version),
+        "steps": [
+            {
+                "version": version_link(request, step.version),
+                "status": step.status,
+                "label": step.unit.label if step.unit else None,
+                "text": step.unit.text if step.unit else None,
+                "similarity": round(step.similarity, 3),
+                "diff": _step_diff(step),
+            }
+            for step in context["steps"]
+        ],
+    }
+
+
+def _step_diff(step):
+    """What changed from the previous step of a 条文沿革: both texts with <del>/<ins> marks (HTML), or None."""
+    return {"old_html": str(step.old_html), "new_html": str(step.new_html)} if step.status == "changed" else None
+
+
+def cited_link(request, article):
+    """A cited or citing document with the version its citation names (in_force, later, earlier, undated)."""
+    return {**dated_link(request, article), "version": getattr(article, "cited_version", "") or None}
+
+
 def article_summary(request, article):
     return {
         **_brief(request, article),
@@ -107,8 +153,8 @@ def article_detail(request, context):
             {"name": a.title, "size": a.size, "url": request.build_absolute_uri(a.file.url)}
             for a in context["attachments"]
         ],
-        "cites": [dated_link(request, a) for a in context["cites"]],
-        "cited_by": [dated_link(request, a) for a in context["cited_by"]],
+        "cites": [cited_link(request, a) for a in context["cites"]],
+        "cited_by": [cited_link(request, a) for a in context["cited_by"]],
         "cited_by_count": context["cited_by_count"],
         "related": [dated_link(request, a) for a in context["related"]],
         "cited_by_url": request.build_absolute_uri(reverse("documents:cited_by", args=[article.pk])) + "?format=json",

@@ -7,17 +7,19 @@ import calendar
 import datetime
 import itertools
 from collections import Counter
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Count, F, OuterRef, Q, Subquery, Window
 from django.db.models.functions import Coalesce, RowNumber
 from django.http import Http404
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
-from ..legislation import compare, regulations, structure
+from ..legislation import clause_history, cited_version, compare, regulations, structure
 from ..common import dates
-from ..legislation.citations import link_citations
+from ..legislation.citations import anchored_keys, link_citations
 from ..models import Article, Citation, Column, Meeting, Speaker
 
 PER_PAGE = 20
@@ -160,11 +162,19 @@ def article_context(article):
         for item in (article.amendments or [])
         if isinstance(item, dict)
     ]
+    found_versions = versions(article)
+    # Each 条 of a regulation with several versions links to its 条文沿革.
+    # One reverse() for the page, not one a 条 (a code has over a thousand).
+    history_url = reverse("documents:clause_history", args=[article.pk, "-"])
+
+    def clause_link(anchor):
+        return history_url.replace("/-/", f"/{quote(anchor)}/")
+
     return {
         "article": article,
         "column": article.column,
         "toc": structure.toc(article.text),
-        "versions": versions(article),
+        "versions": found_versions,
         "parts": parts(article),
         "repealed_by": regulations.repealed_by(article),
         "attachments": list(article.attachments.all()),
@@ -174,7 +184,7 @@ def article_context(article):
         "nav_current": article.column.slug,
         "related": related(article),
         # The body with anchors on its headings and 条, then its 《》 citations linked.
-        **citation_context(article, structure.add_anchors(article.body)),
+        **citation_context(article, structure.add_anchors(article.body, clause_link if found_versions else None)),
     }
 
 
@@ -186,28 +196,43 @@ def citation_context(article, body_html):
     rows = (
         Citation.objects.filter(citing=article, cited__isnull=False)
         .select_related("cited")
-        .only("title_key", *(f"cited__{name}" for name in CITATION_FIELDS))
+        .only("title_key", "version", *(f"cited__{name}" for name in CITATION_FIELDS))
         .order_by("position")
     )
-    targets, cites = {}, {}
+    targets, cites, cited_ids = {}, {}, {}
     for row in rows:
         targets[row.title_key] = row.cited.get_absolute_url()
+        cited_ids[row.title_key] = row.cited_id
+        row.cited.cited_version = row.version
+        row.cited.version_note = cited_version.note(row.version, row.cited.date)
         cites.setdefault(row.cited_id, row.cited)
     # The total rides along on every row (a window over the whole result): one query, however many there are.
     citing = list(cited_by(article).annotate(total=Window(Count("id")))[:CITED_BY_ON_ARTICLE])
     return {
-        "body_html": mark_safe(link_citations(body_html, targets)),
+        "body_html": mark_safe(link_citations(body_html, targets, _cited_anchors(body_html, cited_ids))),
         "cites": list(cites.values()),
         "cited_by": citing,
         "cited_by_count": citing[0].total if citing else 0,
     }
 
 
+def _cited_anchors(body_html, cited_ids):
+    """{title key: the anchors of the cited page} for the titles cited with a 条 (one query, only when there are)."""
+    keys = {key for key in anchored_keys(body_html) if key in cited_ids}
+    if not keys:
+        return {}
+    texts = {a.pk: a.text for a in Article.objects.filter(pk__in={cited_ids[k] for k in keys}).only("id", "text")}
+    return {key: structure.anchors(texts.get(cited_ids[key], "")) for key in keys}
+
+
 def cited_by(article):
     """The published documents citing `article`, newest first: their ids from the citation rows (cited_id index,
-    with a copy of the citing article's state), then the articles by primary key."""
-    citing = Citation.objects.filter(cited=article, citing_published=True).values("citing_id")
-    return chronological(Article.objects.filter(pk__in=citing).only(*CITATION_FIELDS))
+    with a copy of the citing article's state), then the articles by primary key, each with the version flag of
+    its citation (cited_version)."""
+    rows = Citation.objects.filter(cited=article, citing_published=True)
+    flag = rows.filter(citing_id=OuterRef("pk")).values("version")[:1]
+    citing = Article.objects.filter(pk__in=rows.values("citing_id")).only(*CITATION_FIELDS)
+    return chronological(citing.annotate(cited_version=Subquery(flag)))
 
 
 def related(article):
@@ -249,7 +274,7 @@ def _texts(article):
     if not hasattr(article, "_texts"):
         rows = list(
             public().filter(regulation_id=article.regulation_id).exclude(pk=article.pk)
-            .only("id", "title", "subtitle", "date", "date_precision", "amendments", "validity")
+            .only("id", "title", "subtitle", "date", "date_precision", "amendments", "validity", "column")
         )
         article._texts = regulations.version_records(rows + [article]) if rows else []
     return article._texts
@@ -273,6 +298,30 @@ def comparison_context(first, second):
         "versions": versions(new),
         "column": new.column,
         "nav_current": new.column.slug,
+    }
+
+
+def clause_history_context(article, anchor):
+    """The 条文沿革 of the 条 `anchor` of `article` (published) through its regulation's published versions, oldest
+    first, or None when it has no other version or no such 条."""
+    found = versions(article)
+    if not found:
+        return None
+    oldest_first = found[::-1]
+    texts = dict(Article.objects.filter(pk__in=[v.pk for v in oldest_first]).values_list("id", "text"))
+    at = next(i for i, v in enumerate(oldest_first) if v.pk == article.pk)
+    steps = clause_history.follow(oldest_first, [texts[v.pk] for v in oldest_first], at, anchor)
+    if steps is None:
+        return None
+    return {
+        "article": article,
+        "anchor": anchor,
+        "steps": steps,
+        "first": steps[0],
+        "versions_count": len(oldest_first),
+        "oldest": oldest_first[0],
+        "column": article.column,
+        "nav_current": article.column.slug,
     }
 
 

@@ -40,6 +40,7 @@ urlpatterns = [
     path("articles/<int:pk>/", views.article, name="article"),
     path("articles/<int:pk>/cited-by/", views.cited_by, name="cited_by"),
     path("articles/<int:pk>/compare/<int:other>/", views.comparison, name="comparison"),
+    path("articles/<int:pk>/provisions/<str:anchor>/history/", views.clause_history, name="clause_history"),
     path("speakers/", views.speaker_list, name="speaker_list"),
     path("speakers/<str:slug>/", views.speaker, name="speaker"),
     path("speakers/<str:slug>/feed/", safe_methods_only(cached_page(feeds.SpeakerFeed())), name="speaker_feed"),

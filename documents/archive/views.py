@@ -65,7 +65,7 @@ def cited_by(request, pk):
     depends_on_column(request, article.column_id)
     page = pages.get_page(pages.cited_by(article), request.GET.get("page"))
     if wants_json(request):
-        return api.respond(api.page_payload(request, page, api.dated_link, article=api.linked(request, article)))
+        return api.respond(api.page_payload(request, page, api.cited_link, article=api.linked(request, article)))
     return render(request, "documents/cited_by.html", {"article": article, "page": page,
                                                        "nav_current": article.column.slug})
 
@@ -73,12 +73,29 @@ def cited_by(request, pk):
 @safe_methods_only
 @cached_page
 def comparison(request, pk, other):
-    found = {a.pk: a for a in pages.article_queryset().published().filter(pk__in=[pk, other])}
-    context = pages.comparison_context(found[pk], found[other]) if len(found) == 2 else None
+    # Two exact lookups: an id out of the database's integer range finds nothing (an `in` lookup would fail).
+    published = pages.article_queryset().published()
+    first, second = published.filter(pk=pk).first(), published.filter(pk=other).first()
+    context = pages.comparison_context(first, second) if first and second else None
     if context is None:
         raise Http404("只能对照同一法规的两个不同版本")
     depends_on_column(request, context["new"].column_id, context["old"].column_id)
+    if wants_json(request):
+        return api.respond(api.comparison_payload(request, context))
     return render(request, "documents/comparison.html", context)
+
+
+@safe_methods_only
+@cached_page
+def clause_history(request, pk, anchor):
+    article = get_object_or_404(pages.article_queryset().published(), pk=pk)
+    context = pages.clause_history_context(article, anchor)
+    if context is None:
+        raise Http404("这一条没有可查的沿革：文件只有一个版本，或本版本没有这一条")
+    depends_on_column(request, *{step.version.column_id for step in context["steps"]} | {article.column_id})
+    if wants_json(request):
+        return api.respond(api.clause_history_payload(request, context))
+    return render(request, "documents/clause_history.html", context)
 
 
 @safe_methods_only

@@ -3,10 +3,14 @@ whenever an article is saved or deleted.
 
 A citation names the published documents (outside the recycle bin) whose title key is the cited key, or else,
 when that leaves one title, its key with the 中华人民共和国 prefix added or omitted. Documents sharing a title are
-versions of one document: the citation names the version in force on the citing document's date (the latest
-dated on or before it), else the newest. It names nothing (ambiguous) when that leaves several documents: same
-title and date (the 编 of 民法典), or same title from different issuers unless one is the citing document's. A
-document naming itself gets no link.
+versions of one document: the citation names the version in force on the citing document's date (from its own
+施行日期; a version adopted but not yet in force is not), else the held version nearest to that one. It names
+nothing (ambiguous) when that leaves several documents that are not one text: same title and date, or same title
+from different issuers unless one is the citing document's. The parts of a law published in parts (the 编 of
+民法典) and a text filed twice are one text: the citation names the record standing for it (its first part, the
+record kept). A document naming itself gets no link. Each linked row says which version it names (legislation.cited_version):
+the one in force on the citing date, the nearest later or earlier one held when that one is not, or the newest
+for an undated citing document.
 
 Saving an article re-reads its own citations and re-resolves, in one indexed query on the title key, every
 citation of its title (so documents citing a newly added title gain their link then), and of titles that
@@ -22,6 +26,8 @@ from django.db.models import Count, Sum
 
 from ..changes import cache_invalidation
 from ..changes.batching import ArticleBatch
+from ..common import dates
+from . import cited_version
 from .citations import cited_keys
 from ..models import Article, Citation
 from ..common.titles import prefix_variants
@@ -35,44 +41,38 @@ class Version(NamedTuple):
     id: int
     date: datetime.date | None
     issuer: str
-
-
-def in_force(versions, on):
-    """The versions in force on the date `on`: those of the latest date on or before it; else (or `on` unknown)
-    those of the newest date, undated versions counting as oldest. More than one: several documents, not
-    versions (the 编 of a code, all of one date)."""
-    if on is not None:
-        before = [v for v in versions if v.date is not None and v.date <= on]
-        if before:
-            versions = before
-    dated = [v for v in versions if v.date is not None]
-    if not dated:
-        return versions
-    latest = max(v.date for v in dated)
-    return [v for v in dated if v.date == latest]
+    effective: datetime.date | None = None  # its own 施行日期
+    history: tuple = ()  # (date, event) of its 修订沿革
+    # The record that stands for its text (Article.represented_by): a law's first part, a duplicate's kept record.
+    stands_for: int | None = None
 
 
 def resolve(key, citing, by_key):
-    """(outcome, cited id or None) of the citation of `key` by `citing` (a Version); `by_key`: {title key: [Version]}
-    of the published documents holding the key or its prefix variants."""
+    """(outcome, cited id or None, version flag or None: legislation.cited_version) of the citation of `key` by
+    `citing` (a Version); `by_key`: {title key: [Version]} of the published documents holding the key or its prefix
+    variants."""
     versions = by_key.get(key)
     if not versions:
         held = [variant for variant in prefix_variants(key) if variant in by_key]
         if not held:
-            return Outcome.MISSING, None
+            return Outcome.MISSING, None, None
         if len(held) > 1:
-            return Outcome.AMBIGUOUS, None
+            return Outcome.AMBIGUOUS, None, None
         versions = by_key[held[0]]
     if len({v.issuer for v in versions}) > 1:
         versions = [v for v in versions if v.issuer == citing.issuer]
         if not versions:
-            return Outcome.AMBIGUOUS, None
-    chosen = in_force(versions, citing.date)
+            return Outcome.AMBIGUOUS, None, None
+    held = [cited_version.Held(v.id, v.date, v.effective, v.history) for v in versions]
+    picked, flag = cited_version.choose(held, citing.date)
+    chosen = [v for v in versions if v.date == picked.date]  # several of one date: documents, not versions
     if citing.id in {v.id for v in chosen}:
-        return Outcome.SELF, None
-    if len(chosen) > 1:
-        return Outcome.AMBIGUOUS, None
-    return Outcome.LINKED, chosen[0].id
+        return Outcome.SELF, None, None
+    # The parts of one law, or one text filed twice, are one target: the record that stands for the text.
+    targets = {v.stands_for or v.id for v in chosen}
+    if len(targets) > 1:
+        return Outcome.AMBIGUOUS, None, None
+    return Outcome.LINKED, targets.pop(), flag
 
 
 def _chunked(items):
@@ -90,9 +90,23 @@ def _candidates(keys):
     by_key = {}
     for chunk in _chunked(keys):
         rows = Article.objects.published().filter(title_key__in=chunk).order_by()
-        for pk, key, date, issuer in rows.values_list("id", "title_key", "date", "issuer"):
-            by_key.setdefault(key, []).append(Version(pk, date, issuer))
+        fields = ("id", "title_key", "date", "issuer", "effective_date", "amendments", "represented_by_id")
+        for pk, key, date, issuer, effective, amendments, stands_for in rows.values_list(*fields):
+            by_key.setdefault(key, []).append(Version(pk, date, issuer, effective, _history(amendments), stands_for))
     return by_key
+
+
+def _history(amendments):
+    """(date, event) of a 修订沿革 as stored (a list of {date, event}; partial or bad dates give None)."""
+    found = []
+    for item in amendments if isinstance(amendments, list) else []:
+        if isinstance(item, dict):
+            try:
+                when = dates.parse_partial_date(item.get("date")).date
+            except dates.InvalidDate:
+                when = None
+            found.append((when, str(item.get("event") or "")))
+    return tuple(found)
 
 
 def _reread(ids):
@@ -120,7 +134,7 @@ def _citing_rows(keys, ids):
     rows = []
     for chunk in _chunked(keys):
         query = Citation.objects.filter(title_key__in=chunk).select_related("citing")
-        for row in query.only("id", "title_key", "cited_id", "outcome", "citing__date", "citing__issuer"):
+        for row in query.only("id", "title_key", "cited_id", "outcome", "version", "citing__date", "citing__issuer"):
             if row.citing_id not in ids:  # re-read already; filtered here, as ids can be the whole archive
                 rows.append((row, Version(row.citing_id, row.citing.date, row.citing.issuer)))
     return rows
@@ -139,16 +153,17 @@ def relink(article_ids=(), keys=()):
     by_key = _candidates(_with_variants(affected | {row.title_key for row, _ in new_rows}))
     changed, retired = [], set(ids) | old_targets
     for row, citing in new_rows:
-        row.outcome, row.cited_id = resolve(row.title_key, citing, by_key)
+        row.outcome, row.cited_id, version = resolve(row.title_key, citing, by_key)
+        row.version = version or ""
         retired.add(row.cited_id)
     for row, citing in others:
-        outcome, cited_id = resolve(row.title_key, citing, by_key)
-        if (outcome, cited_id) != (row.outcome, row.cited_id):
+        outcome, cited_id, version = resolve(row.title_key, citing, by_key)
+        if (outcome, cited_id, version or "") != (row.outcome, row.cited_id, row.version):
             retired.update({row.citing_id, row.cited_id, cited_id})
-            row.outcome, row.cited_id = outcome, cited_id
+            row.outcome, row.cited_id, row.version = outcome, cited_id, version or ""
             changed.append(row)
     Citation.objects.bulk_create([row for row, _ in new_rows], batch_size=CHUNK)
-    Citation.objects.bulk_update(changed, ["outcome", "cited"], batch_size=CHUNK)
+    Citation.objects.bulk_update(changed, ["outcome", "cited", "version"], batch_size=CHUNK)
     _retire_pages(retired - {None})
 
 

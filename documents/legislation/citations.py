@@ -2,7 +2,8 @@
 
 Only text outside tags is read, a 《》 at a time: a nested 《》 or 〈〉 belongs to the title around it
 (《上海市实施〈中华人民共和国水法〉办法》 is one citation). `《…》第X条` also names a 条, linked to its anchor
-(the 条's own name, 第三十二条; 第32条 is written the same way).
+(the 条's own name, 第三十二条; 第32条 is written the same way) when the cited page has that anchor, else to the
+page itself: a link never points at an anchor the page lacks.
 """
 
 import html
@@ -113,10 +114,21 @@ def cited_keys(body_html):
     return counts
 
 
-def link_citations(body_html, targets):
+def anchored_keys(body_html):
+    """The title keys cited with a 条 (`《…》第X条`) in the body."""
+    keys = set()
+    for text in _TAG.split(body_html or ""):
+        if "《" in text:
+            keys.update(found.key for found in find_in_text(text) if found.anchor)
+    return keys
+
+
+def link_citations(body_html, targets, anchors=None):
     """`body_html` with each 《title》 whose key is in `targets` ({key: URL of the cited document}) made a link,
-    `《…》第X条` to that 条's anchor. Nothing else changes: the text in the links is the body's own, the URLs are
-    escaped, and a citation already inside a link is left as it is."""
+    `《…》第X条` to that 条's anchor when `anchors` ({key: the anchors of the cited page}) has it, else to the page.
+    Nothing else changes: the text in the links is the body's own, the URLs are escaped, and a citation already
+    inside a link is left as it is."""
+    anchors = anchors or {}
     if not targets or "《" not in (body_html or ""):
         return body_html
     out = []
@@ -129,7 +141,8 @@ def link_citations(body_html, targets):
             url = targets.get(found.key)
             if url is None:
                 continue
-            href = url + ("#" + quote(found.anchor) if found.anchor else "")
+            landing = found.anchor if found.anchor in anchors.get(found.key, ()) else ""
+            href = url + ("#" + quote(landing) if landing else "")
             out.append(chunk[position : found.start])
             out.append(f'<a href="{html.escape(href)}">{chunk[found.start : found.end]}</a>')
             position = found.end

@@ -1,32 +1,39 @@
 """新旧对照: two versions of a regulation aligned 条 by 条 (paragraph by paragraph without 条), each marked
-unchanged, changed, added or deleted, with the changed characters of a changed 条 marked.
+unchanged, changed, added or deleted, with the changed words of a changed 条 marked.
 
-Alignment is by content, not by number: an amendment that inserts a 条 renumbers every later one, which stays
-"unchanged" (noted 原第十条). Units are matched whole first (difflib over their texts without labels); inside a
-stretch that differs, a unit is paired with the most alike one nearby (shared character pairs), else it is
-added or deleted. Inside a changed pair the difference is taken phrase by phrase, then character by character
-inside the phrases that differ, which keeps the longest laws fast.
+Alignment is by content, not by number, over the whole text (legislation.alignment): an amendment that inserts a
+条 renumbers every later one, which stays "unchanged" (noted 原第十条), and a 条 moved and revised is one changed
+row noted 原第X条. Only 条 are counted (paragraphs when the text has no 条): title lines, preambles, document
+numbers and headings are shown but never counted. Inside a changed pair the difference is taken phrase by phrase,
+then token by token inside the phrases that differ (a date or a number is one token: 2026年1月5日 changes whole).
 """
 
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 from functools import cached_property
+from itertools import accumulate
 from html import escape
 
 from django.utils.safestring import mark_safe
 
 from . import structure
+from .alignment import align
 
 SAME, CHANGED, ADDED, DELETED = "same", "changed", "added", "deleted"
 STATUS_LABELS = {SAME: "未改", CHANGED: "修改", ADDED: "新增", DELETED: "删除"}
-SIMILAR = 0.45  # share of character pairs above which two units are one unit changed
-LOOKAHEAD = 8  # units searched ahead for a partner inside a differing stretch
 WHOLE_ABOVE = 600  # characters: a longer rewritten passage is marked whole, not character by character
 # Compared after folding full-width letters, digits and punctuation to their ASCII forms (one character for one,
 # so positions stay): （以下简称） and (以下简称) are the same words, as titles are (documents.common.titles).
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
 _PHRASE = re.compile(r"[^,。;:、!?\n]*[,。;:、!?\n]?")  # on folded text: ，；：！？ are , ; : ! ?
+_NUMERAL = "〇零一二三四五六七八九十百千万两"
+# Tokens of the inline difference: a date (2026年1月5日, 二〇二六年一月五日, 2026年1月), a number with its decimals
+# or a Chinese numeral run, else one character.
+_HAS_NUMBER = re.compile(rf"[0-9{_NUMERAL}]")
+_TOKEN = re.compile(
+    rf"[0-9{_NUMERAL}]+年(?:[0-9{_NUMERAL}]+月(?:[0-9{_NUMERAL}]+日)?)?|[0-9]+(?:\.[0-9]+)?%?|[{_NUMERAL}]+|.", re.S
+)
 
 
 @dataclass
@@ -45,8 +52,9 @@ class Unit:
         return set(map(str.__add__, self.key, self.key[1:])) or {self.key}  # map over str: runs in C
 
     def similarity(self, other):
-        union = len(self.pairs | other.pairs)
-        return len(self.pairs & other.pairs) / union if union else 1.0
+        """Dice coefficient of the two sets of character pairs (legislation.alignment's measure)."""
+        total = len(self.pairs) + len(other.pairs)
+        return 2 * len(self.pairs & other.pairs) / total if total else 1.0
 
 
 def units(text):
@@ -76,6 +84,7 @@ class Row:
     old_html: str = ""
     new_html: str = ""
     anchor: str = ""  # id of a row that differs: change-1, change-2 …
+    similarity: float = 0.0  # of a changed row's two texts
 
     @property
     def status_label(self):
@@ -87,14 +96,26 @@ class Row:
 
     @property
     def renumbered_from(self):
-        """The old label of an unchanged 条 whose number changed."""
-        if self.status == SAME and self.old.label != self.new.label:
+        """The old label of a 条 kept or changed whose number changed."""
+        if self.status in (SAME, CHANGED) and self.old.label != self.new.label:
             return self.old.label
         return ""
 
     @property
     def is_heading(self):
         return (self.new or self.old).kind not in ("", structure.CLAUSE)
+
+    def counted(self, by_clause):
+        """Whether the row counts in 改/增/删 N 条: a 条 (a paragraph in a text without 条), never a title line,
+        a preamble, a signature or a heading."""
+        return (self.new or self.old).kind == (structure.CLAUSE if by_clause else "")
+
+    def as_json(self):
+        side = lambda unit: {"label": unit.label, "text": unit.text} if unit else None  # noqa: E731
+        found = {"status": self.status, "old": side(self.old), "new": side(self.new)}
+        if self.status == CHANGED:
+            found["similarity"] = round(self.similarity, 3)
+        return found
 
 
 @dataclass
@@ -114,13 +135,8 @@ class Comparison:
 
 def compare(old_text, new_text):
     old_units, new_units = units(old_text), units(new_text)
-    rows = []
-    matcher = SequenceMatcher(None, [u.key for u in old_units], [u.key for u in new_units], autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            rows += [Row(SAME, a, b) for a, b in zip(old_units[i1:i2], new_units[j1:j2])]
-        else:
-            rows += _pair(old_units[i1:i2], new_units[j1:j2])
+    rows = [_row(old_units[i] if i is not None else None, new_units[j] if j is not None else None, similarity)
+            for i, j, similarity in align(old_units, new_units)]
     by_clause = any(u.kind == structure.CLAUSE for u in old_units + new_units)
     counts = {CHANGED: 0, ADDED: 0, DELETED: 0}
     number = 0
@@ -129,9 +145,17 @@ def compare(old_text, new_text):
         if row.status != SAME:
             number += 1
             row.anchor = f"change-{number}"
-            if not row.is_heading:
+            if row.counted(by_clause):
                 counts[row.status] += 1
     return Comparison(rows, by_clause, counts)
+
+
+def _row(old, new, similarity):
+    if old is None:
+        return Row(ADDED, None, new)
+    if new is None:
+        return Row(DELETED, old, None)
+    return Row(SAME, old, new) if old.key == new.key else Row(CHANGED, old, new, similarity=similarity)
 
 
 # The rows as HTML in one pass: the template engine took 150 ms for the 784 rows of the longest pair in the
@@ -169,35 +193,6 @@ def jump_html(rows):
                      status_label=row.status_label)
         for row in rows if row.status != SAME
     ))
-
-
-def _pair(old, new):
-    """Rows for a stretch where `old` and `new` differ: partners changed, the rest deleted or added."""
-    rows, i, j = [], 0, 0
-    while i < len(old) and j < len(new):
-        if old[i].similarity(new[j]) >= SIMILAR:
-            rows.append(Row(CHANGED, old[i], new[j]))
-            i, j = i + 1, j + 1
-            continue
-        later_new = next((k for k in range(j + 1, min(len(new), j + LOOKAHEAD))
-                          if old[i].similarity(new[k]) >= SIMILAR), None)
-        later_old = next((k for k in range(i + 1, min(len(old), i + LOOKAHEAD))
-                          if old[k].similarity(new[j]) >= SIMILAR), None)
-        if later_new is not None and (later_old is None or later_new - j <= later_old - i):
-            rows += [Row(ADDED, None, unit) for unit in new[j:later_new]]
-            j = later_new
-        elif later_old is not None:
-            rows += [Row(DELETED, unit, None) for unit in old[i:later_old]]
-            i = later_old
-        elif old[i].kind == new[j].kind and old[i].label == new[j].label:
-            rows.append(Row(CHANGED, old[i], new[j]))  # the same 条 rewritten
-            i, j = i + 1, j + 1
-        else:
-            rows += [Row(DELETED, old[i], None), Row(ADDED, None, new[j])]
-            i, j = i + 1, j + 1
-    rows += [Row(DELETED, unit, None) for unit in old[i:]]
-    rows += [Row(ADDED, None, unit) for unit in new[j:]]
-    return rows
 
 
 def _html(text):
@@ -258,9 +253,19 @@ class _Side:
             self.out.append(f"<{mark}>{piece}</{mark}>" if mark else piece)
 
 
+def _tokens(text, start, end):
+    """(tokens, their start offsets up to `end`) of text[start:end]: dates and numbers whole, else characters;
+    the text itself when it holds no digit or numeral (its characters are its tokens)."""
+    if not _HAS_NUMBER.search(text, start, end):
+        return text[start:end], range(start, end + 1)
+    tokens = _TOKEN.findall(text, start, end)
+    return tokens, list(accumulate(map(len, tokens), initial=start))
+
+
 def _characters(old, old_span, new, new_span):
-    (a0, a1), (b0, b1) = old_span, new_span
-    matcher = SequenceMatcher(None, old.folded[a0:a1], new.folded[b0:b1], autojunk=False)
+    old_tokens, old_at = _tokens(old.folded, *old_span)
+    new_tokens, new_at = _tokens(new.folded, *new_span)
+    matcher = SequenceMatcher(None, old_tokens, new_tokens, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        old.emit(a0 + i1, a0 + i2, None if tag == "equal" else "del")
-        new.emit(b0 + j1, b0 + j2, None if tag == "equal" else "ins")
+        old.emit(old_at[i1], old_at[i2], None if tag == "equal" else "del")
+        new.emit(new_at[j1], new_at[j2], None if tag == "equal" else "ins")

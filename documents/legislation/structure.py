@@ -1,9 +1,13 @@
-"""The structure of a body: 编/分编/章/节 headings, 条, a work report's 一、二、三 sections, their stable anchors.
+"""The structure of a body: 编/分编/章/节 headings, 条, a work report's 一、二、三 sections, an amendment's 一、二、三
+items, their stable anchors.
 
 An anchor is the element's own name (`第三十二条`, `第二章`); a 节 is named within its chapter (`第二章第一节`,
 since every chapter starts again at 第一节) and a 章 within its 编 when there are 编 (`第二编第一章`); a name seen again (第十条 twice) gets `-2`, `-3`. Anchors depend on the
 text alone, so they stay the same however often the page is rendered. A chapter listing at the top of a law
 (the 目录, often without that word) is recognised and gets no anchors: the real chapters below keep their names.
+
+An amendment or decision without 条 whose items are numbered 一、二、三 (the 修正案 style: long items, not
+headings) has its items anchored like 条 (一、 is `第一条`), so that `《刑法修正案（六）》第一条` lands on 一、.
 
 The same rules run over the plain text (tables of contents, the 条 of a search match, 新旧对照) and over the
 stored HTML (`add_anchors`, applied when a page is rendered; the stored body is never changed).
@@ -16,6 +20,7 @@ from dataclasses import dataclass
 from django.utils.safestring import mark_safe
 
 from ..common.numerals import CHARACTERS as NUMERAL_CHARACTERS
+from ..common.numerals import to_int
 
 _NUMBER = rf"[{NUMERAL_CHARACTERS}0-9０-９]+"
 _LABEL = re.compile(rf"第{_NUMBER}(?:分编|编|章|节|条)(?:之{_NUMBER})?")
@@ -80,7 +85,7 @@ def outline(paragraphs):
     """The Marks of a document given as its paragraphs' texts, in order."""
     found = [(i, c) for i, p in enumerate(paragraphs) if (c := classify(p))]
     if not found:
-        return _report_outline(paragraphs)
+        return _item_outline(paragraphs) or _report_outline(paragraphs)
     listing_end = _listing_end(found)
     marks, seen, names = [], {}, _Names()
     for index, (kind, label) in found:
@@ -126,6 +131,18 @@ class _Names:
         return label
 
 
+def _item_outline(paragraphs):
+    """Marks of an amendment's items (一、二、三 … numbered in order from 一, none of them a heading), anchored as
+    the 条 they are cited as; [] when the text is not made of such items."""
+    items = [(i, m.group(1)) for i, p in enumerate(paragraphs) if (m := _REPORT_SECTION.match(p.strip()))]
+    numbers = [to_int(number) for _, number in items]
+    if len(items) < 2 or numbers != list(range(1, len(items) + 1)):
+        return []
+    if any(_report_section(paragraphs[i]) for i, _ in items):  # a heading: a report's sections, not items
+        return []
+    return [Mark(i, CLAUSE, f"{number}、", f"第{number}条", f"第{number}条") for i, number in items]
+
+
 def _report_outline(paragraphs):
     marks, seen = [], set()
     for index, paragraph in enumerate(paragraphs):
@@ -154,6 +171,11 @@ def _heading_levels(headings):
     return {kind: position for position, kind in enumerate(kinds, start=1)}
 
 
+def anchors(text):
+    """The set of anchors the page of `text` has (headings and 条, an amendment's items among them)."""
+    return {mark.anchor for mark in outline(paragraphs_of(text))}
+
+
 def anchor_at(text, offset):
     """The anchor of the 条 (or, outside any 条, the heading) that holds character `offset` of `text`.
 
@@ -179,9 +201,10 @@ _BLOCK = re.compile(r"<(p|h[1-6])(\s[^>]*)?>(.*?)</\1>", re.S | re.I)
 _TAG = re.compile(r"<[^>]+>")
 
 
-def add_anchors(body_html):
+def add_anchors(body_html, clause_link=None):
     """`body_html` (sanitized) with an id on every heading and 条, headings as <h2>–<h5>, the label of a 条 in
-    bold. Pure: applied when the page is rendered, chainable with other transforms of the body."""
+    bold, followed by a link 沿革 to clause_link(anchor) when given (a regulation with several versions). Pure:
+    applied when the page is rendered, chainable with other transforms of the body."""
     blocks = list(_BLOCK.finditer(body_html or ""))
     texts = [html.unescape(_TAG.sub("", block.group(3))) for block in blocks]
     marks = outline(texts)
@@ -192,13 +215,13 @@ def add_anchors(body_html):
     for mark in marks:
         block = blocks[mark.index]
         out.append(body_html[last:block.start()])
-        out.append(_render(block, mark, levels))
+        out.append(_render(block, mark, levels, clause_link))
         last = block.end()
     out.append(body_html[last:])
     return mark_safe("".join(out))
 
 
-def _render(block, mark, levels):
+def _render(block, mark, levels, clause_link):
     inner, anchor = block.group(3), html.escape(mark.anchor)
     if mark.is_heading:
         level = min(5, levels[mark.kind] + 1)
@@ -206,4 +229,7 @@ def _render(block, mark, levels):
     stripped = inner.lstrip()
     if stripped.startswith(mark.label):
         inner = f'<strong class="clause-label">{mark.label}</strong>{stripped[len(mark.label):]}'
+    if clause_link is not None:
+        inner += (f' <a class="clause-history no-print" href="{html.escape(clause_link(mark.anchor))}" '
+                  f'aria-label="{anchor}的沿革">沿革</a>')
     return f'<p id="{anchor}" class="clause">{inner}</p>'

@@ -31,6 +31,10 @@ def array(items):
 
 VALIDITY = {"enum": ["current", "amended", "repealed", "pending", None],
             "description": "时效性：现行有效、已被修改、已废止、尚未生效；不是法规时为 null"}
+CITED_VERSION = {"enum": ["in_force", "later", "earlier", "undated", None],
+                 "description": "链接的版本：引用时施行的版本；引用时施行的版本未收录时较新或较早的版本；"
+                                "引用文件日期不详时的最新版本"}
+ROW_STATUS = {"enum": ["same", "changed", "added", "deleted"], "description": "未改、修改、新增、删除"}
 DATE = {"type": ["string", "null"], "description": "文件日期，精确到的部分：YYYY-MM-DD、YYYY-MM、YYYY；日期不详为 null"}
 
 SCHEMAS = {
@@ -42,6 +46,28 @@ SCHEMAS = {
         "kind": STR, "pinned": BOOL, "validity": VALIDITY,
     }),
     "DatedLink": obj({"url": URL, "title": STR, "date": DATE, "date_display": STR}),
+    "CitedLink": {"allOf": [ref("DatedLink"), obj({"version": CITED_VERSION})]},
+    "Version": obj({"id": INT, "url": URL, "title": STR, "date": DATE, "date_display": STR}),
+    "Comparison": obj({
+        "old": ref("Version"), "new": ref("Version"),
+        "unit": {"enum": ["条", "段"], "description": "对照的单位：条，或没有条时的段落"},
+        "counts": obj({"changed": INT, "added": INT, "deleted": INT}, description="改、增、删的条数（不计标题、序言、落款）"),
+        "rows": array(obj({
+            "status": ROW_STATUS, "old": nullable(obj({"label": STR, "text": STR})),
+            "new": nullable(obj({"label": STR, "text": STR})),
+            "similarity": {"type": "number", "description": "修改的条新旧文字的相似度（0–1）"},
+        }, required=["status", "old", "new"])),
+    }),
+    "ClauseHistory": obj({
+        "article": ref("Version"), "anchor": STR, "first": ref("Version"),
+        "steps": array(obj({
+            "version": ref("Version"),
+            "status": {"enum": ["first", "same", "changed", "deleted"],
+                       "description": "首次出现、未改、修改、删除（该版本没有这一条）"},
+            "label": nullable(STR), "text": nullable(STR), "similarity": {"type": "number"},
+            "diff": nullable(obj({"old_html": STR, "new_html": STR})),
+        })),
+    }, description="条文沿革：一条在各版本中的文字，最早的在前"),
     "Page": obj({"count": INT, "page": INT, "num_pages": INT, "results": array(ref("ArticleSummary"))}),
     "Speaker": obj({"name": STR, "slug": STR, "url": URL, "position": STR, "organization": STR, "count": INT},
                    required=["name", "slug", "url", "position", "organization"]),
@@ -54,7 +80,7 @@ SCHEMAS = {
         "doc_number": STR, "issuer": STR, "body_html": STR, "text": STR, "source": STR,
         "amendments": array({"type": "object", "description": "修订沿革：{date, event}"}),
         "attachments": array(obj({"name": STR, "size": INT, "url": URL})),
-        "cites": array(ref("DatedLink")), "cited_by": array(ref("DatedLink")), "cited_by_count": INT,
+        "cites": array(ref("CitedLink")), "cited_by": array(ref("CitedLink")), "cited_by_count": INT,
         "cited_by_url": URL, "related": array(ref("DatedLink")),
         "effective_date": {**nullable(STR), "description": "本版施行日期：本版本文字生效之日，YYYY-MM-DD"},
         "first_effective_date": {**nullable(STR), "description": "首次施行日期：原法生效之日，YYYY-MM-DD"},
@@ -130,6 +156,11 @@ def description():
             "栏目的文章，最新在前",
             {"allOf": [ref("Page"), obj({"column": ref("Named"), "validity": VALIDITY})]}, [SLUG, PAGE]),
         "/articles/{id}/": _get("一篇文章及其元数据、引用、版本", ref("Article"), [ID]),
+        "/articles/{id}/compare/{other}/": _get(
+            "同一法规两个版本的新旧对照", ref("Comparison"),
+            [ID, _path("other", "另一版本的文章编号", {"type": "integer", "minimum": 1})]),
+        "/articles/{id}/provisions/{anchor}/history/": _get(
+            "一条的条文沿革", ref("ClauseHistory"), [ID, _path("anchor", "条的锚点，如 第十条")]),
         "/articles/{id}/cited-by/": _get(
             "引用这篇文章的文件", with_about("article", obj({"url": URL, "title": STR})), [ID, PAGE]),
         "/speakers/": _get("发言人及其文件数", obj({"results": array(ref("Speaker"))}), errors=()),

@@ -1,5 +1,6 @@
 """Journey 7: a regulation in its versions — the page of one version (its status, the versions, a jump through the
-table of contents and to a 条 by its address), a 新旧对照 on a screen and on a phone, and axe on both pages."""
+table of contents and to a 条 by its address), a 新旧对照 and a 条文沿革 on a screen and on a phone, and axe on
+those pages."""
 
 import re
 from pathlib import Path
@@ -136,11 +137,35 @@ def test_on_a_middling_screen_the_table_of_contents_starts_folded_above_the_text
     expect(tablet.get_by_role("heading", name="第二章 道路运输经营")).to_be_in_viewport()
 
 
+def test_a_clause_history_from_its_link_on_a_screen_and_on_a_phone(regulation_data, page, new_page):
+    """From a 条 of the newest version, its 沿革: the 条 in all three versions, oldest first, renumbered on the way
+    (2019 and 2022 第六十九条, 2023 第六十八条), what changed marked."""
+    newest, *_ = orm(version_urls, ROADS)
+    page.goto(newest)
+    page.locator("#第六十八条").get_by_role("link", name="第六十八条的沿革").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("条文沿革：第六十八条")
+    steps = page.locator(".clause-step")
+    expect(steps).to_have_count(3)
+    expect(steps.nth(0)).to_contain_text("首次出现")
+    expect(steps.nth(0)).to_contain_text("第六十九条")
+    expect(steps.nth(2)).to_contain_text("2023年7月20日版")
+    expect(steps.nth(2)).to_contain_text("第六十八条")
+    expect(steps.nth(2).locator("ins").first).to_be_visible()
+    screenshot(page, "7-clause-history")
+    phone = new_page(**PHONE)
+    phone.goto(page.url)
+    assert_no_horizontal_scroll(phone)
+    screenshot(phone, "7-clause-history-phone", full_page=False)
+
+
 def test_axe_on_the_regulation_pages(regulation_data, page):
     newest, middle, _ = orm(version_urls, ROADS)
     compare = middle.rstrip("/") + "/compare/" + newest.strip("/").split("/")[-1] + "/"
     axe, problems = Axe(), []
-    for name, url in {"version": middle, "comparison": compare, "column": "/columns/documents/?validity=amended"}.items():
+    history = newest + quote("provisions/第六十八条/history/")
+    pages = {"version": middle, "comparison": compare, "column": "/columns/documents/?validity=amended",
+             "history": history}
+    for name, url in pages.items():
         response = page.goto(url)
         assert response.ok, (url, response.status)
         results = axe.run(page)
