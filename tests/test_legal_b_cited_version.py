@@ -15,7 +15,7 @@ def held(name, pk):
     found = law(name)
     date = dates.parse_partial_date(found["date"]).date
     history = tuple((dates.parse_partial_date(h["date"]).date, h["event"]) for h in found["history"])
-    return Held(pk, date, provisions.effective_date(found["body"], date), history)
+    return Held(pk, date, provisions.effective_dates(found["body"], date, found["history"])[0], history)
 
 
 MARINE = [held("marine_2017", 1), held("marine_2023", 2)]  # amended 2017-11-04; revised 2023-10-24, in force 2024-01-01
