@@ -20,7 +20,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# A DATABASE_URL naming PostgreSQL brings its driver (pyproject's `postgres` extra) to `make run` and `make serve`.
+$(VENV)/.installed-postgres: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[postgres]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed $(if $(filter postgres postgresql pgsql,$(firstword $(subst :, ,$(DATABASE_URL)))),$(VENV)/.installed-postgres)
 install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index

@@ -94,12 +94,17 @@ ASGI_APPLICATION = "congress_site.asgi.application"
 if not os.environ.get("DATABASE_URL"):
     # The embedded default: a SQLite file under var/, created on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections: a new PostgreSQL connection is a new server process, which cost half the
+    # throughput when every request opened one (bench/load.py --database postgres measures this against a psycopg
+    # pool and against a connection per request). A gunicorn worker serves one request at a time, so each keeps
+    # exactly one connection: WORKERS connections, plus the search applier's. The health check (one round trip
+    # at the start of a request) replaces a connection the server dropped, e.g. when PostgreSQL restarts.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while an import or the index writer holds a write transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
