@@ -31,6 +31,8 @@ DOWNLOAD_TYPES = {
 
 @safe_methods_only
 def serve(request, path):
+    if "\x00" in path:  # no file name holds one; the operating system refuses it (ValueError)
+        raise Http404("文件不存在")
     try:
         full_path = safe_join(settings.MEDIA_ROOT, path)
     except SuspiciousFileOperation:
