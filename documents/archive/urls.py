@@ -26,6 +26,20 @@ class MonthConverter:
         return f"{value:02d}"
 
 
+class TextConverter:
+    """A path segment of any characters but the null byte (str's rule otherwise), which PostgreSQL cannot hold
+    in a string: /speakers/a%00b/ is a 404, not a failed query."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TextConverter, "text")
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 
@@ -40,10 +54,10 @@ urlpatterns = [
     path("articles/<id:pk>/cited-by/", views.cited_by, name="cited_by"),
     path("articles/<id:pk>/compare/<id:other>/", views.comparison, name="comparison"),
     path("speakers/", views.speaker_list, name="speaker_list"),
-    path("speakers/<str:slug>/", views.speaker, name="speaker"),
-    path("speakers/<str:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),
+    path("speakers/<text:slug>/", views.speaker, name="speaker"),
+    path("speakers/<text:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),
     path("meetings/", views.meeting_list, name="meeting_list"),
-    path("meetings/<str:slug>/", views.meeting, name="meeting"),
+    path("meetings/<text:slug>/", views.meeting, name="meeting"),
     path("archive/", views.archive, name="archive"),
     path("archive/<year:year>/", views.archive, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
