@@ -148,3 +148,23 @@ def test_the_article_comparison_and_cited_by_pages_use_their_indexes(client, arc
     }
     for family, (url, indexes) in pages.items():
         check(client, family, url, indexes)
+
+
+# The SQL queries each page family runs, the same on SQLite and PostgreSQL (the suite runs on both; the
+# sessions' and the page cache's own queries are not counted: the cache is bypassed and nobody is logged in).
+QUERY_COUNTS = {"home": 4, "column": 5, "feed": 1, "column feed": 2, "article": 9, "comparison": 3, "cited by": 4,
+                "speaker list": 2, "archive month": 5}
+
+
+def test_query_counts_per_page_family(client, archive):
+    urls = {**{family: url for family, (url, _) in LISTS.items()},
+            "article": archive["new"].get_absolute_url(),
+            "comparison": f"/articles/{archive['old'].pk}/compare/{archive['new'].pk}/",
+            "cited by": f"/articles/{archive['cited'].pk}/cited-by/",
+            "speaker list": "/speakers/", "archive month": "/archive/2020/01/"}
+    counts = {}
+    for family, url in urls.items():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url, {"plans": "1"}).status_code == 200, family
+        counts[family] = len(captured)
+    assert counts == QUERY_COUNTS
