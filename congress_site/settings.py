@@ -57,7 +57,7 @@ MIDDLEWARE = [
     # First: it sees the final answer (compressed, Content-Length set) and leaves out the body of a HEAD's.
     "documents.archive.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before everything that writes the body: compresses pages, feeds, JSON and the sitemap (documents.archive.middleware).
+    # Before everything that writes the body: compresses pages, feeds, JSON and the sitemap.
     "documents.archive.middleware.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -53,7 +53,7 @@ def test_text_answers_are_compressed(client, tmp_media):
         for suffix in ("", "&format=json" if "?" in url else "?format=json") if name in ("home", "article") else ("",):
             response = client.get(url + suffix, HTTP_ACCEPT_ENCODING="gzip, deflate, br")
             assert response.status_code == 200, name
-            assert response.get("Content-Encoding") == "gzip", (name, suffix, response["Content-Type"], len(response.content))
+            assert response.get("Content-Encoding") == "gzip", (name, suffix)
             assert "Accept-Encoding" in response["Vary"], name
             plain = client.get(url + suffix)
             assert "Content-Encoding" not in plain

@@ -46,7 +46,8 @@ register_converter(MonthConverter, "month")
 app_name = "documents"
 
 urlpatterns = [
-    # Portal pages, GET and HEAD only (documents.archive.middleware); every list and article page also answers ?format=json.
+    # Portal pages, GET and HEAD only (documents.archive.middleware); every list and article page also answers
+    # ?format=json.
     path("", views.home, name="home"),
     path("columns/<slug:slug>/", views.column, name="column"),
     path("columns/<slug:slug>/feed/", cached_page(feeds.ColumnFeed()), name="column_feed"),
