@@ -53,9 +53,10 @@ serve: install
 	STATIC_MANIFEST=1 WORKERS=$(WORKERS) $(BIN)/gunicorn --config congress_site/gunicorn.conf.py \
 		congress_site.wsgi:application --bind $(HOST):$(PORT)
 
-# The browser tests drive Debian's Chromium: installed here with apt-get when missing.
+# The browser tests drive Debian's Chromium, the PostgreSQL restart test starts a PostgreSQL server of its own
+# (.ci/postgres-throwaway.sh): both installed here with apt-get when missing.
 test: install-test
-	.ci/system-packages.sh chromium
+	.ci/system-packages.sh chromium postgresql
 	$(BIN)/python -m pytest
 
 # Benchmarks print their figures; CORPUS is the test corpus folder (not part of the project).
