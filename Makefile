@@ -20,7 +20,12 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet ".[test]"
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
+# A DATABASE_URL naming PostgreSQL brings its driver (pyproject's `postgres` extra) to `make run` and `make serve`.
+$(VENV)/.installed-postgres: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet ".[postgres]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed $(if $(filter postgres postgresql pgsql,$(firstword $(subst :, ,$(DATABASE_URL)))),$(VENV)/.installed-postgres)
 install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
@@ -52,9 +57,10 @@ serve: install fonts
 	STATIC_MANIFEST=1 WORKERS=$(WORKERS) $(BIN)/gunicorn --config congress_site/gunicorn.conf.py \
 		congress_site.wsgi:application --bind $(HOST):$(PORT)
 
-# The browser tests drive Debian's Chromium: installed here with apt-get when missing.
+# The browser tests drive Debian's Chromium, the PostgreSQL restart test starts a PostgreSQL server of its own
+# (.ci/postgres-throwaway.sh): both installed here with apt-get when missing.
 test: install-test
-	.ci/system-packages.sh chromium fonts-wqy-zenhei
+	.ci/system-packages.sh chromium fonts-wqy-zenhei postgresql
 	$(BIN)/python -m pytest
 
 # Benchmarks print their figures; CORPUS is the test corpus folder (not part of the project).

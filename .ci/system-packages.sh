@@ -2,7 +2,8 @@
 # Installs the Debian packages the tests need, when they are missing:
 #   chromium    for the browser tests (Playwright drives Debian's Chromium; no browser download),
 #               with a Chinese font so that screenshots show the text
-#   postgresql  for the second CI pass against a real PostgreSQL server
+#   postgresql  for the second CI pass against a real PostgreSQL server, and the servers of its own that
+#               tests/test_postgres_serving.py starts and restarts (.ci/postgres-throwaway.sh)
 #   fonts-wqy-zenhei  the CJK font embedded in PDF downloads (documents/opendata/pdf.py)
 # Usage: .ci/system-packages.sh chromium [postgresql]
 set -euo pipefail

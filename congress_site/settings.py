@@ -6,7 +6,6 @@ from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONE, SELF
-from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -28,13 +27,11 @@ def env_list(name, default):
 
 DEBUG = env_bool("DEBUG", default=False)
 
+# Serving needs the key (sessions, signed values): without DEBUG the site refuses to start without one
+# (congress_site/serving.py, called by wsgi.py and asgi.py). Management commands (imports, exports, backups, the
+# index) sign nothing and run without it, as the README shows them.
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable (a long random string), "
-            "or DEBUG=1 for local development."
-        )
+if not SECRET_KEY and DEBUG:
     SECRET_KEY = "insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
@@ -57,12 +54,18 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: it sees the final answer (compressed, Content-Length set) and leaves out the body of a HEAD's.
+    "documents.archive.middleware.HeadWithoutBodyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before everything that writes the body: compresses pages, feeds, JSON and the sitemap.
+    "documents.archive.middleware.TextGZipMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     # JSON errors when JSON was asked for, and CORS on the read-only JSON (documents/opendata).
     "documents.opendata.middleware.JsonApiMiddleware",
+    # GET and HEAD only on the public site, answered before a missing form token could be (a 405, not a 403).
+    "documents.archive.middleware.PublicMethodsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -96,12 +99,17 @@ ASGI_APPLICATION = "congress_site.asgi.application"
 if not os.environ.get("DATABASE_URL"):
     # The embedded default: a SQLite file under var/, created on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-    )
-}
+DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Persistent connections: a new PostgreSQL connection is a new server process, which cost half the
+    # throughput when every request opened one (bench/load.py --database postgres measures this against a psycopg
+    # pool and against a connection per request). A gunicorn worker serves one request at a time, so each keeps
+    # exactly one connection: WORKERS connections, plus the search applier's. The health check (one round trip
+    # at the start of a request) replaces a connection the server dropped, e.g. when PostgreSQL restarts.
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "600"))
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+else:
+    DATABASES["default"]["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while an import or the index writer holds a write transaction.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -241,6 +249,9 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"without_traceback": {"()": "congress_site.log_filters.WithoutTraceback"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stdout"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # A request for another Host (a scanner, a misconfigured proxy): one line naming it, not a traceback.
+    "loggers": {"django.security.DisallowedHost": {"filters": ["without_traceback"]}},
 }

@@ -2,9 +2,13 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from documents.archive import media
+from documents.common.ids import IdConverter
+
+# `<id:…>`: object ids in the site's own patterns, public and admin (documents/common/ids.py).
+register_converter(IdConverter, "id")
 
 admin.site.site_header = admin.site.site_title = "文档管理"
 admin.site.index_title = "网站内容管理"

@@ -8,6 +8,10 @@ from django.core.wsgi import get_wsgi_application
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "congress_site.settings")
 application = get_wsgi_application()
 
+from congress_site.serving import require_secret_key  # noqa: E402 - needs the settings loaded above
+
+require_secret_key()
+
 
 def compile_templates():
     """Compile every template of the site's folder once (the cached loader keeps them): a worker's first page

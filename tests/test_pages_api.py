@@ -65,8 +65,13 @@ def test_speaker_meeting_and_archive_lists(client):
     speakers = get_json(client, "/speakers/?format=json")
     assert speakers["results"][0]["name"] == "张雷明" and speakers["results"][0]["count"] == 1
     assert speakers["results"][0]["position"] == "市委书记"
+    assert (speakers["count"], speakers["page"], speakers["num_pages"]) == (1, 1, 1)
     speaker = get_json(client, f"{speech.speaker.get_absolute_url()}?format=json")
-    assert speaker["years"][0]["year"] == 2022 and speaker["years"][0]["results"][0]["title"] == SEED_TITLE
+    # Like every list (README): results, count, page, num_pages; the years count them.
+    assert speaker["results"][0]["title"] == SEED_TITLE
+    assert (speaker["count"], speaker["page"], speaker["num_pages"]) == (1, 1, 1)
+    assert speaker["years"] == [{"year": 2022, "count": 1}]
+    assert speaker["speaker"]["name"] == "张雷明"
     meetings = get_json(client, "/meetings/?format=json")
     assert meetings["results"][0]["name"] == "会议甲" and meetings["results"][0]["count"] == 1
     assert get_json(client, f"{meeting.get_absolute_url()}?format=json")["results"][0]["id"] == speech.pk

@@ -133,6 +133,11 @@ def page_payload(request, page, summary=article_summary, **about):
     }
 
 
+def whole_list_payload(results, **about):
+    """A list shown whole on one page (speakers, a speaker's documents), with the figures every list carries."""
+    return {**about, "count": len(results), "page": 1, "num_pages": 1, "results": results}
+
+
 def article_detail(request, context):
     """The article from article_context(), with everything its page shows."""
     article = context["article"]

@@ -1,11 +1,9 @@
-"""The error pages in Chinese with the site's frame (400, 403, 405, 500), and the rule that the public site
-answers GET and HEAD only.
+"""The error pages in Chinese with the site's frame (400, 403, 405, 500); the 405 answers any method but GET and
+HEAD on the public site (documents.archive.middleware).
 
 They are rendered from the site's identity in settings alone: no database and nothing from the request's Host
 header, which may be the very thing that was wrong (a bad host, too many parameters, the database down).
 """
-
-from functools import wraps
 
 from django.core.exceptions import DisallowedHost, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse
@@ -55,15 +53,3 @@ def method_not_allowed(request):
 def server_error(request):
     """handler500."""
     return render_error(request, "500.html", 500)
-
-
-def safe_methods_only(view):
-    """A public page: GET and HEAD are answered, any other method (POST, OPTIONS, TRACE ...) gets the 405 page."""
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if request.method not in SAFE_METHODS:
-            return method_not_allowed(request)
-        return view(request, *args, **kwargs)
-
-    return wrapper

@@ -12,7 +12,6 @@ from ..changes import cache_invalidation
 from ..common import dates
 from ..models import Article, Column, Meeting, Speaker
 from . import find_in_page, suggestions
-from .errors import safe_methods_only
 from .feeds import LatestFeed, SearchFeed
 from .year_chart import year_chart
 from .search_forms import SearchForm
@@ -26,7 +25,6 @@ FEED_PARAMS = ("q", *FILTER_PARAMS)
 FACET_SHOWN = 10
 
 
-@safe_methods_only
 def search_page(request):
     form = SearchForm(request.GET)
     as_json = request.GET.get("format") == "json"
@@ -64,7 +62,6 @@ def search_page(request):
     return _render(request, form, results, chart_args=args)
 
 
-@safe_methods_only
 def search_feed(request):
     """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not).
     Without a query or a filter: the site's feed."""
@@ -84,7 +81,6 @@ def search_feed(request):
     return SearchFeed()(request, form=form, results=results)
 
 
-@safe_methods_only
 def suggest(request):
     """Up to 8 suggestions for what is typed in a search box (JSON); format=opensearch: the OpenSearch
     suggestions form that browsers' search bars read."""
@@ -94,12 +90,14 @@ def suggest(request):
     if request.GET.get("format") == "opensearch":
         payload = [typed[:MAX_QUERY_CHARS], [s.text for s in found], [s.hint for s in found],
                    [request.build_absolute_uri(s.url) for s in found]]
+        # The type opensearch.xml announces for this form, which OpenSearch clients expect.
+        content_type = "application/x-suggestions+json"
     else:
         payload = {"suggestions": [s.as_json() for s in found]}
-    return JsonResponse(payload, safe=False, json_dumps_params={"ensure_ascii": False})
+        content_type = "application/json"
+    return JsonResponse(payload, safe=False, content_type=content_type, json_dumps_params={"ensure_ascii": False})
 
 
-@safe_methods_only
 def opensearch(request):
     """Lets browsers add the site's search (linked from every page by base.html)."""
     return render(request, "search/opensearch.xml", {"base_url": request.build_absolute_uri("/").rstrip("/")},

@@ -5,7 +5,6 @@ from django.urls import path, register_converter
 
 from . import feeds, sitemaps, views
 from .cache import cached_page
-from .errors import safe_methods_only
 from . import search_views
 
 
@@ -27,31 +26,46 @@ class MonthConverter:
         return f"{value:02d}"
 
 
+class TextConverter:
+    """A path segment of any characters but the null byte (str's rule otherwise), which PostgreSQL cannot hold
+    in a string: /speakers/a%00b/ is a 404, not a failed query."""
+
+    regex = "[^/\x00]+"
+
+    def to_python(self, value):
+        return value
+
+    def to_url(self, value):
+        return value
+
+
+register_converter(TextConverter, "text")
 register_converter(YearConverter, "year")
 register_converter(MonthConverter, "month")
 
 app_name = "documents"
 
 urlpatterns = [
-    # Portal pages, GET and HEAD only (documents.archive.errors); every list and article page also answers ?format=json.
+    # Portal pages, GET and HEAD only (documents.archive.middleware); every list and article page also answers
+    # ?format=json.
     path("", views.home, name="home"),
     path("columns/<slug:slug>/", views.column, name="column"),
-    path("columns/<slug:slug>/feed/", safe_methods_only(cached_page(feeds.ColumnFeed())), name="column_feed"),
-    path("articles/<int:pk>/", views.article, name="article"),
-    path("articles/<int:pk>/cited-by/", views.cited_by, name="cited_by"),
-    path("articles/<int:pk>/compare/<int:other>/", views.comparison, name="comparison"),
-    path("articles/<int:pk>/provisions/<str:anchor>/history/", views.clause_history, name="clause_history"),
+    path("columns/<slug:slug>/feed/", cached_page(feeds.ColumnFeed()), name="column_feed"),
+    path("articles/<id:pk>/", views.article, name="article"),
+    path("articles/<id:pk>/cited-by/", views.cited_by, name="cited_by"),
+    path("articles/<id:pk>/compare/<id:other>/", views.comparison, name="comparison"),
+    path("articles/<id:pk>/provisions/<str:anchor>/history/", views.clause_history, name="clause_history"),
     path("speakers/", views.speaker_list, name="speaker_list"),
-    path("speakers/<str:slug>/", views.speaker, name="speaker"),
-    path("speakers/<str:slug>/feed/", safe_methods_only(cached_page(feeds.SpeakerFeed())), name="speaker_feed"),
+    path("speakers/<text:slug>/", views.speaker, name="speaker"),
+    path("speakers/<text:slug>/feed/", cached_page(feeds.SpeakerFeed()), name="speaker_feed"),
     path("meetings/", views.meeting_list, name="meeting_list"),
-    path("meetings/<str:slug>/", views.meeting, name="meeting"),
+    path("meetings/<text:slug>/", views.meeting, name="meeting"),
     path("archive/", views.archive, name="archive"),
     path("archive/undated/", views.archive_undated, name="archive_undated"),
     path("archive/<year:year>/", views.archive, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
-    path("feed/", safe_methods_only(cached_page(feeds.LatestFeed())), name="feed"),
-    path("sitemap.xml", safe_methods_only(cached_page(sitemap_views.sitemap)), {"sitemaps": sitemaps.SITEMAPS},
+    path("feed/", cached_page(feeds.LatestFeed()), name="feed"),
+    path("sitemap.xml", cached_page(sitemap_views.sitemap), {"sitemaps": sitemaps.SITEMAPS},
          name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     # The search page and its JSON twin live beside the search engine (documents/search/views.py), with a

@@ -7,7 +7,6 @@ from django.urls import reverse
 from . import api, find_in_page, pages
 from .cache import cached_page, depends_on_column
 from .context_processors import site as site_context
-from .errors import safe_methods_only
 from ..models import Article, Column, Meeting, Speaker
 from .year_chart import year_chart
 
@@ -19,7 +18,6 @@ def wants_json(request):
     return request.GET.get("format") == "json"
 
 
-@safe_methods_only
 @cached_page
 def home(request):
     context = pages.home()
@@ -28,7 +26,6 @@ def home(request):
     return render(request, "documents/home.html", context)
 
 
-@safe_methods_only
 @cached_page
 def column(request, slug):
     column = get_object_or_404(Column, slug=slug)
@@ -44,7 +41,6 @@ def column(request, slug):
     return render(request, "documents/column.html", context)
 
 
-@safe_methods_only
 @cached_page
 def article(request, pk):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
@@ -57,7 +53,6 @@ def article(request, pk):
     return render(request, "documents/article_detail.html", context)
 
 
-@safe_methods_only
 @cached_page
 def cited_by(request, pk):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
@@ -70,7 +65,6 @@ def cited_by(request, pk):
                                                        "nav_current": article.column.slug})
 
 
-@safe_methods_only
 @cached_page
 def comparison(request, pk, other):
     # Two exact lookups: an id out of the database's integer range finds nothing (an `in` lookup would fail).
@@ -85,7 +79,6 @@ def comparison(request, pk, other):
     return render(request, "documents/comparison.html", context)
 
 
-@safe_methods_only
 @cached_page
 def clause_history(request, pk, anchor):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)
@@ -98,16 +91,14 @@ def clause_history(request, pk, anchor):
     return render(request, "documents/clause_history.html", context)
 
 
-@safe_methods_only
 @cached_page
 def speaker_list(request):
     speakers = list(pages.speakers())
     if wants_json(request):
-        return api.respond({"results": [api.speaker_summary(request, s) for s in speakers]})
+        return api.respond(api.whole_list_payload([api.speaker_summary(request, s) for s in speakers]))
     return render(request, "documents/speaker_list.html", {"speakers": speakers})
 
 
-@safe_methods_only
 @cached_page
 def speaker(request, slug):
     speaker = get_object_or_404(Speaker, slug=slug)
@@ -115,14 +106,12 @@ def speaker(request, slug):
     if not years:
         raise Http404("该发言人没有公开的文章")
     if wants_json(request):
-        return api.respond(
-            {
-                "speaker": api.speaker_summary(request, speaker),
-                "years": [
-                    {"year": year, "results": [api.article_summary(request, a) for a in rows]} for year, rows in years
-                ],
-            }
-        )
+        # Like every list: the documents newest first in `results`; `years` counts them by year (null: undated).
+        return api.respond(api.whole_list_payload(
+            [api.article_summary(request, a) for _, rows in years for a in rows],
+            speaker=api.speaker_summary(request, speaker),
+            years=[{"year": year, "count": len(rows)} for year, rows in years],
+        ))
     chart = year_chart(
         [(year, len(rows)) for year, rows in years if year], lambda year: f"#year-{year}",
         undated=sum(len(rows) for year, rows in years if not year),
@@ -130,7 +119,6 @@ def speaker(request, slug):
     return render(request, "documents/speaker_detail.html", {"speaker": speaker, "years": years, "chart": chart})
 
 
-@safe_methods_only
 @cached_page
 def meeting_list(request):
     page = pages.get_page(pages.meetings(), request.GET.get("page"), per_page=50)
@@ -146,7 +134,6 @@ def meeting_list(request):
     return render(request, "documents/meeting_list.html", {"page": page})
 
 
-@safe_methods_only
 @cached_page
 def meeting(request, slug):
     meeting = get_object_or_404(Meeting, slug=slug)
@@ -158,7 +145,6 @@ def meeting(request, slug):
     return render(request, "documents/meeting_detail.html", {"meeting": meeting, "page": page})
 
 
-@safe_methods_only
 @cached_page
 def archive(request, year=None, month=None):
     years, unknown = pages.year_counts()
@@ -177,7 +163,6 @@ def archive(request, year=None, month=None):
     return render(request, "documents/archive.html", context)
 
 
-@safe_methods_only
 @cached_page
 def archive_undated(request):
     """The documents of 日期不详 on the archive page: browsable like a year."""
@@ -192,7 +177,6 @@ def archive_undated(request):
                   {"years": years, "unknown": unknown, "undated": True, "page": page})
 
 
-@safe_methods_only
 def robots_txt(request):
     lines = [
         "User-agent: *",

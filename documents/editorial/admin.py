@@ -6,6 +6,9 @@ from csp.decorators import csp_update
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count
@@ -20,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from .history import StaffHistoryHelper
 
 from . import images, uploads, workflow
+from ..common.ids import parse_id
 from ..legislation import regulations
 from .admin_review import PendingRevisionFilter, ReviewMixin
 from .forms import ArticleAdminForm, AttachmentForm, EquivalentTermsForm, MergeForm, UploadForm
@@ -40,6 +44,24 @@ class TextCleanedOnSave:
         if field is not None:
             field.validators = [v for v in field.validators if not isinstance(v, ProhibitNullCharactersValidator)]
         return field
+
+
+class BoundedDateChangeList(ChangeList):
+    """Django's date drill-down fails on a year a date cannot hold (?date__year=99999999999999999999 overflows,
+    9999 has no next year): that is a bad filter, which the list answers by showing itself with ?e=1."""
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except (OverflowError, ValueError) as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+class BoundedDateHierarchy:
+    """For a ModelAdmin with a date_hierarchy."""
+
+    def get_changelist(self, request, **kwargs):
+        return BoundedDateChangeList
 
 
 @admin.register(Column)
@@ -96,7 +118,7 @@ class SpeakerAdmin(TextCleanedOnSave, admin.ModelAdmin):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(TextCleanedOnSave, admin.ModelAdmin):
+class MeetingAdmin(BoundedDateHierarchy, TextCleanedOnSave, admin.ModelAdmin):
     list_display = ["name", "date", "location"]
     search_fields = ["name", "location"]
     date_hierarchy = "date"
@@ -242,7 +264,7 @@ class AttachmentInline(TextCleanedOnSave, admin.TabularInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
+class ArticleAdmin(BoundedDateHierarchy, TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
     object_history_list_template = "admin/documents/article/history_list.html"
     list_display = [
@@ -276,8 +298,16 @@ class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
+    def history_view(self, request, object_id, extra_context=None):
+        if parse_id(unquote(object_id)) is None:
+            raise Http404("没有这篇文章")
+        return super().history_view(request, object_id, extra_context)
+
     @method_decorator(EDITOR_CSP)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple_history's own pattern takes any text for both ids; a query would fail on one that is not a number.
+        if parse_id(unquote(object_id)) is None or parse_id(version_id) is None:
+            raise Http404("没有这个历史版本")
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def get_historical_record_context_helper(self, request, historical_record):
@@ -403,7 +433,10 @@ class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
         of a published article), or with the revision given by `?revision=`."""
         from ..archive.pages import article_context, article_queryset
 
-        article = get_object_or_404(article_queryset(), pk=object_id)
+        article_id = parse_id(unquote(object_id))
+        if article_id is None:
+            raise Http404("没有这篇文章")
+        article = get_object_or_404(article_queryset(), pk=article_id)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         revision_id = request.GET.get("revision", "")

@@ -4,7 +4,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseRedirect
+from django.contrib.admin.utils import unquote
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -13,6 +14,7 @@ from simple_history.manager import SIMPLE_HISTORY_REVERSE_ATTR_NAME
 
 from . import revision_diff, workflow
 from ..common.dates import format_moment
+from ..common.ids import parse_id
 from .forms import RevisionDecisionForm
 from ..models import ArticleRevision
 
@@ -129,9 +131,12 @@ class ReviewMixin:
 
     def revision_view(self, request, object_id, revision_id):
         """The comparison of a revision with the published article; reviewers approve or reject it here."""
+        article_id = parse_id(unquote(object_id))
+        if article_id is None:
+            raise Http404("没有这篇文章")
         revision = get_object_or_404(
             ArticleRevision.objects.select_related("article", "author", "updated_by", "reviewer"),
-            pk=revision_id, article_id=object_id,
+            pk=revision_id, article_id=article_id,
         )
         article = revision.article
         if not self.has_view_or_change_permission(request, article):

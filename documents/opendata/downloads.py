@@ -10,7 +10,7 @@ from django.utils.http import content_disposition_header
 
 from ..archive import pages
 from ..archive.cache import cached_page, depends_on_column
-from ..archive.errors import render_error, safe_methods_only
+from ..archive.errors import render_error
 from ..ingest import bounded
 from . import content, pdf, word
 
@@ -28,7 +28,6 @@ def file_name(article, extension):
     return f"{title}.{extension}"
 
 
-@safe_methods_only
 @cached_page
 def download(request, pk, extension):
     article = get_object_or_404(pages.article_queryset().published(), pk=pk)

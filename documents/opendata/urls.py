@@ -11,6 +11,6 @@ urlpatterns = [
     path("data/<str:name>", views.data_file, name="data_file"),
     path("api/", views.api_page, name="api"),
     path("api/openapi.json", views.openapi_json, name="openapi"),
-    path("articles/<int:pk>/download.docx", downloads.download, {"extension": "docx"}, name="download_docx"),
-    path("articles/<int:pk>/download.pdf", downloads.download, {"extension": "pdf"}, name="download_pdf"),
+    path("articles/<id:pk>/download.docx", downloads.download, {"extension": "docx"}, name="download_docx"),
+    path("articles/<id:pk>/download.pdf", downloads.download, {"extension": "pdf"}, name="download_pdf"),
 ]

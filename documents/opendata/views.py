@@ -3,19 +3,16 @@
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 
-from ..archive.errors import safe_methods_only
 from . import bulk, openapi, ranges
 
 CONTENT_TYPES = {bulk.JSONL: "application/gzip", bulk.CSV: "text/csv; charset=utf-8"}
 
 
-@safe_methods_only
 def data_page(request):
     manifest = bulk.manifest()
     return render(request, "opendata/data.html", {"manifest": manifest, "nav_current": "data"})
 
 
-@safe_methods_only
 def data_file(request, name):
     manifest = bulk.manifest()
     described = {entry["name"]: entry for entry in (manifest or {}).get("files", [])}
@@ -27,14 +24,12 @@ def data_file(request, name):
     return ranges.serve(request, path, described[name]["sha256"], CONTENT_TYPES[name], name)
 
 
-@safe_methods_only
 def openapi_json(request):
     response = JsonResponse(openapi.description(), json_dumps_params={"ensure_ascii": False})
     response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
-@safe_methods_only
 def api_page(request):
     spec = openapi.description()
     operations = [
