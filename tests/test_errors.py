@@ -53,7 +53,8 @@ def public_urls(tmp_media):
     """One URL of every public URL family (documents.archive.urls and /media/), with the data each needs."""
     speech = seed_speech()
     meeting = Meeting.objects.create(name="第五次会议")
-    old, new = (make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, date=date, body="第一条 绿化。")
+    # Two versions of one regulation: two different texts (one text filed twice is one version).
+    old, new = (make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, date=date, body=f"第一条 绿化{date[0]}。")
                 for date in ((2010, 1, 1), (2020, 1, 1)))
     make_article("会议文章", meeting=meeting)
     make_article("日期不详的文章", date=None, precision=dates.UNKNOWN)

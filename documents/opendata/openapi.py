@@ -163,7 +163,14 @@ def description():
             "一条的条文沿革", ref("ClauseHistory"), [ID, _path("anchor", "条的锚点，如 第十条")]),
         "/articles/{id}/cited-by/": _get(
             "引用这篇文章的文件", with_about("article", obj({"url": URL, "title": STR})), [ID, PAGE]),
-        "/speakers/": _get("发言人及其文件数", obj({"results": array(ref("Speaker"))}), errors=()),
+        "/speakers/": _get("发言人及其文件数",
+                           obj({"count": INT, "page": INT, "num_pages": INT, "results": array(ref("Speaker"))}),
+                           errors=()),
+        "/speakers/{slug}/": _get(
+            "一位发言人的文件，最新在前；years 是每年的篇数（year 为 null：日期不详）",
+            {"allOf": [ref("Page"), obj({"speaker": ref("Speaker"),
+                                         "years": array(obj({"year": nullable(INT), "count": INT}))})]},
+            [SLUG]),
         "/meetings/": _get("会议，最新在前",
                            obj({"count": INT, "page": INT, "num_pages": INT, "results": array(ref("Meeting"))}),
                            [PAGE]),
