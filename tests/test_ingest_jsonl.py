@@ -14,7 +14,8 @@ from documents.common.dates import MONTH, UNKNOWN
 from documents.ingest import pipeline
 from documents.ingest.importer import import_paths
 from documents.ingest.jsonl import write_jsonl
-from documents.ingest.pipeline import DocumentData, ImportProblem, save_document
+from documents.ingest.pipeline import ImportProblem, save_document
+from documents.ingest.types import DocumentData
 from documents.legislation.regulations import attach
 from documents.models import Article, Attachment, Column, Meeting, Regulation, Speaker
 

@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from django.db import transaction
 
 from ..changes import cache_invalidation
-from ..changes.batching import ArticleBatch
 from ..models import Article, ArticleTerm, RelatedDocument, TermFrequency
 from .related_terms import MIN_SCORE, best, scores, weigh, word_counts
 
@@ -210,43 +209,59 @@ def _retire(article_ids):
         cache_invalidation.invalidate([cache_invalidation.column_token(column) for column in columns])
 
 
-# --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
-
-def _bring_up_to_date(ids):
-    """After a block of saves: those documents' lists, or everything when they are a large share of the archive
-    (or nothing was computed yet)."""
-    if len(ids) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
-        refresh_all()
-    else:
-        refresh(ids)
+# --- keeping it true: the change path's subscriber (documents/changes/service.py) ------------------------------
 
 
-# Inside `batched_related()` (an import) saved articles are only collected, and brought up to date at its end.
-_batch = ArticleBatch(_bring_up_to_date, one=refresh)
-batched_related = _batch.collecting
+class Related:
+    """The lists of the saved articles whose title, text, group, status or place in the bin changed (a save that
+    changes none of it, pinning, a cover, the column, the date, leaves them), of deleted articles, and of the
+    documents whose lists showed them. Many at once: those documents' lists, or everything when they are a large
+    share of the archive (or nothing was computed yet)."""
+
+    name, command = "相关文档", "refresh_related"
+    remembers = tuple(name for name in Article.RELATED_BASIS)
+
+    def deleting(self, ids):
+        return {pk: shown for pk, shown in _showing_each(ids).items()}
+
+    def _affected(self, change):
+        known = [pk for pk in change.saved if pk in change.before]
+        return (change.saved - set(known)) | _basis_changed(known, change.before)
+
+    def one(self, change):
+        showing = set().union(*change.gone.get(self.name, {}).values())
+        ids = self._affected(change) | change.deleted
+        if ids:
+            refresh(ids, showing=showing)
+
+    def many(self, change):
+        showing = set().union(*change.gone.get(self.name, {}).values())
+        ids = self._affected(change) | change.deleted
+        if not ids:
+            return
+        if len(ids) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
+            refresh_all()
+            return
+        for chunk in _chunked(sorted(ids), TEXTS):  # a transaction each: the site's writers never wait long
+            with transaction.atomic():
+                refresh(chunk, showing=showing)
+            showing = ()
 
 
-def article_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    basis = instance.related_basis()
-    if getattr(instance, "related_loaded", None) != basis:  # unknown (new, or loaded in part) or changed
-        instance.related_loaded = basis
-        _batch.saved(instance.pk)
+def _basis_changed(ids, before):
+    """Those of `ids` whose related basis differs from `before` ({id: {field: value}}), a few bodies at a time."""
+    fields, changed = Article.RELATED_BASIS, set()
+    for chunk in _chunked(ids, TEXTS):
+        rows = Article.objects.filter(pk__in=chunk).order_by().values("pk", *fields)
+        changed |= {row["pk"] for row in rows if any(row[name] != before[row["pk"]][name] for name in fields)}
+    return changed
 
 
-def article_deleting(sender, instance, **kwargs):
-    # Its rows go with it: remember whose lists showed it.
-    instance._related_showing = _showing({instance.pk})
-
-
-def article_deleted(sender, instance, **kwargs):
-    refresh([instance.pk], showing=getattr(instance, "_related_showing", ()))
-
-
-def connect():
-    from django.db.models.signals import post_delete, post_save, pre_delete
-
-    post_save.connect(article_saved, sender=Article, dispatch_uid="related_article_saved")
-    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="related_article_deleting")
-    post_delete.connect(article_deleted, sender=Article, dispatch_uid="related_article_deleted")
+def _showing_each(ids):
+    """{id: the documents whose lists show it}."""
+    found = defaultdict(set)
+    for chunk in _chunked(ids):
+        rows = RelatedDocument.objects.filter(related_id__in=chunk).order_by()
+        for pk, related in rows.values_list("article_id", "related_id"):
+            found[related].add(pk)
+    return found
