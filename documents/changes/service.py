@@ -175,7 +175,7 @@ def prepare(article, *, keep_group=False):
 def save(article, *, user=None, reason=None, keep_group=False):
     """Save `article` (as `user`'s doing, for `reason`, in its history): derived fields first, one transaction,
     then the subscribers. `keep_group`: the version group set on it is kept (a backup's record names it)."""
-    article._history_user, article._change_reason = user, reason or None  # django-simple-history's API
+    _sign(article, user, reason)
     with transaction.atomic():
         before = _read_before([article.pk]) if article.pk else {}
         prepare(article, keep_group=keep_group)
@@ -185,9 +185,17 @@ def save(article, *, user=None, reason=None, keep_group=False):
     return article
 
 
+def _sign(article, user, reason):
+    """Who and why, for the history row (django-simple-history's API); without a user, the history takes the
+    request's."""
+    if user is not None:
+        article._history_user = user
+    article._change_reason = reason or None
+
+
 def delete(article, *, user=None, reason=None):
     """Delete `article` for good, its history marked with `user` and `reason`; then the subscribers."""
-    article._history_user, article._change_reason = user, reason or None
+    _sign(article, user, reason)
     with transaction.atomic():
         change = _deleting([article.pk])
         with _writing(article):
