@@ -19,7 +19,7 @@ from django.utils.html import escape, strip_tags
 from ..common import dates
 from . import pages
 from ..models import Article, Column, Meeting, Speaker
-from ..search.parsing import MAX_QUERY_CHARS
+from ..common.limits import MAX_QUERY_CHARS
 
 FEED_ITEMS = 30
 SUMMARY_CHARS = 200

@@ -118,17 +118,19 @@ def bulk(apply=True):
             yield
         except BaseException:
             change, _local.block = _local.block, None
-            # Interrupted: what was committed before is still brought up to date (outside a transaction only:
-            # an enclosing one is rolled back with everything in it).
-            if apply and change.ids and not transaction.get_connection().in_atomic_block:
-                try:
-                    _run(change, many=True)
-                except Exception:
-                    log.exception("bringing an interrupted block's changes up to date failed")
+            if apply and change.ids:
+                # Interrupted (an error, Ctrl-C): what was committed before stays; each step is redone in full by
+                # its own command, which can be run again and again.
+                log.error("a block of changes stopped before what they set off; run: %s", resume_hint())
             raise
         change, _local.block = _local.block, None
         if apply and (change.ids or change.derived or change.raw):
             _run(change, many=True)
+
+
+def resume_hint():
+    """The commands that redo every subscriber's work for the whole archive, in order."""
+    return "；".join(f"manage.py {s.command}" for s in _subscribers if s.command)
 
 
 def _record(change):

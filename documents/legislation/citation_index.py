@@ -26,6 +26,7 @@ from ..models import Article, Citation
 from ..common.titles import prefix_variants
 
 CHUNK = 500  # ids or keys a query (SQLite's variable limit), bodies read at a time
+LINK_CHUNK = 100  # articles relinked a transaction when many are: the site's writers wait for one chunk at most
 
 Outcome = Citation.Outcome
 
@@ -168,12 +169,12 @@ def relink_all():
 
 
 def relink_chunked(article_ids, keys=()):
-    """`relink` of many articles, CHUNK of them (and their citations) a transaction. The same result as one
+    """`relink` of many articles, LINK_CHUNK of them (and their citations) a transaction. The same result as one
     call: each citation resolves against the stored articles, which are all saved already."""
     ids = list(article_ids)
-    for start in range(0, max(len(ids), 1), CHUNK):
+    for start in range(0, max(len(ids), 1), LINK_CHUNK):
         with transaction.atomic():
-            relink(ids[start : start + CHUNK], keys if start == 0 else ())
+            relink(ids[start : start + LINK_CHUNK], keys if start == 0 else ())
 
 
 # --- keeping it true: the change path's subscriber (documents/changes/service.py) ------------------------------

@@ -1,7 +1,7 @@
 """The stored related documents (相关文档) of every published document, and how they are kept true.
 
 - **In full** (`refresh_all`: `manage.py refresh_related`, nightly from cron; an import adding a large share of the
-  archive): every published document is cut into words once; the document frequencies (TermFrequency), each
+  archive, or to finish one that stopped before this step): every published document is cut into words once; the document frequencies (TermFrequency), each
   document's distinctive words (ArticleTerm) and its list (RelatedDocument) are recomputed (documents.related.related_terms
   says how).
 - **A saved or deleted document** (`refresh`, from signals; an import's documents at its end): its words are
@@ -73,16 +73,39 @@ def refresh_all():
         for word, weight in weights.items():
             postings[word].append((pk, weight))
     lists, _ = _lists(terms, postings, groups, terms)
-    with transaction.atomic():
-        TermFrequency.objects.all().delete()
-        TermFrequency.objects.bulk_create(
-            (TermFrequency(term=word, documents=n) for word, n in held.items()), batch_size=2000
-        )
-        ArticleTerm.objects.all().delete()
-        _create_terms(terms, groups)
-        gone = set(RelatedDocument.objects.order_by().values_list("article_id", flat=True).distinct()) - set(lists)
-        _retire(_store(lists, gone))
+    _replace_frequencies(held)
+    _replace_terms(terms, groups)
+    gone = set(RelatedDocument.objects.order_by().values_list("article_id", flat=True).distinct()) - set(lists)
+    _retire(_store(lists, gone))
     return len(documents)
+
+
+# The whole archive's rows are replaced a chunk a transaction, never a whole table in one: a site serving
+# meanwhile (SQLite has one writer at a time) waits for a chunk, not for the whole computation. Readers see old and
+# new rows side by side until the end, as they see frequencies drift between two full computations.
+
+
+def _replace_frequencies(held):
+    words = sorted(held)
+    for chunk in _chunked(words, 2000):
+        with transaction.atomic():
+            TermFrequency.objects.filter(term__in=chunk).delete()
+            TermFrequency.objects.bulk_create(TermFrequency(term=word, documents=held[word]) for word in chunk)
+    stale = [pk for pk, term in TermFrequency.objects.order_by().values_list("pk", "term") if term not in held]
+    for chunk in _chunked(stale):
+        with transaction.atomic():
+            TermFrequency.objects.filter(pk__in=chunk).delete()
+
+
+def _replace_terms(terms, groups):
+    for chunk in _chunked(sorted(terms), TEXTS):
+        with transaction.atomic():
+            ArticleTerm.objects.filter(article_id__in=chunk).delete()
+            _create_terms({pk: terms[pk] for pk in chunk}, groups)
+    stored = set(ArticleTerm.objects.order_by().values_list("article_id", flat=True).distinct())
+    for chunk in _chunked(stored - set(terms)):
+        with transaction.atomic():
+            ArticleTerm.objects.filter(article_id__in=chunk).delete()
 
 
 def refresh(ids, showing=()):
@@ -190,13 +213,15 @@ def _store(lists, gone=()):
         for pk, related, score in rows.values_list("article_id", "related_id", "score"):
             stored[pk].append((related, round(score, 4)))
     rewrite = [pk for pk, rows in lists.items() if [(o, round(s, 4)) for o, s in rows] != stored[pk]]
+    written = set(rewrite)
     for chunk in _chunked(rewrite + list(gone)):
-        RelatedDocument.objects.filter(article_id__in=chunk).delete()
-    RelatedDocument.objects.bulk_create(
-        (RelatedDocument(article_id=pk, related_id=o, rank=rank, score=s)
-         for pk in rewrite for rank, (o, s) in enumerate(lists[pk], start=1)),
-        batch_size=2000,
-    )
+        with transaction.atomic():  # a chunk a transaction (refresh_all rewrites every list)
+            RelatedDocument.objects.filter(article_id__in=chunk).delete()
+            RelatedDocument.objects.bulk_create(
+                (RelatedDocument(article_id=pk, related_id=o, rank=rank, score=s)
+                 for pk in chunk if pk in written for rank, (o, s) in enumerate(lists[pk], start=1)),
+                batch_size=2000,
+            )
     return {pk for pk in rewrite if [o for o, _ in lists[pk]] != [o for o, _ in stored[pk]]}
 
 

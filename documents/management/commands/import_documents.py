@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.changes import service
 from documents.ingest.importer import import_paths
 from documents.ingest.pipeline import ImportProblem, LookupCache
 from documents.models import Article
@@ -27,14 +28,18 @@ class Command(BaseCommand):
                 LookupCache().column(options["column"])
             except ImportProblem as problem:
                 raise CommandError(str(problem)) from None
-        report = import_paths(
-            options["paths"],
-            status=options["status"],
-            default_column=options["column"],
-            update=options["update"],
-            dry_run=options["dry_run"],
-            progress=False if options["no_progress"] else None,
-        )
+        try:
+            report = import_paths(
+                options["paths"],
+                status=options["status"],
+                default_column=options["column"],
+                update=options["update"],
+                dry_run=options["dry_run"],
+                progress=False if options["no_progress"] else None,
+            )
+        except KeyboardInterrupt:
+            raise CommandError("导入被中断：已保存的文档保留；再次导入会跳过它们，请依次运行 "
+                               f"{service.resume_hint()} 补全（可重复运行）", returncode=1) from None
         for failure in report.failures:
             self.stderr.write(f"失败：{failure}")
         for note in report.notes:
