@@ -41,7 +41,7 @@ while not stop.exists():
     article.pinned = not article.pinned
     service.save(article, reason='测试：导入时保存')
     saves += 1
-    time.sleep(0.05)  # a person's pace, not a wait for a condition
+    time.sleep(0.2)  # a busy person's pace, not a wait for a condition
 print(saves)
 """
 
@@ -84,7 +84,8 @@ def site(request, tmp_path):
 def _postgres(*statements):
     import psycopg
 
-    with psycopg.connect(os.environ["DATABASE_URL"], autocommit=True) as connection:
+    maintenance = urllib.parse.urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres").geturl()
+    with psycopg.connect(maintenance, autocommit=True) as connection:
         for statement in statements:
             connection.execute(statement)
 
@@ -109,8 +110,9 @@ def test_an_import_while_the_site_serves_finishes_with_everything_derived(site, 
                                   text=True)
         reader = threading.Thread(target=_read_pages, args=(port, statuses, reading))
         reader.start()
-        imported = manage(env, "import_documents", str(FIXTURES / "regulations.jsonl"), "--status", "published",
-                          "--no-progress", check=False)
+        imported = subprocess.run(
+            [sys.executable, "manage.py", "import_documents", str(FIXTURES / "regulations.jsonl"), "--status",
+             "published", "--no-progress"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
         reading.set()
         reader.join(timeout=30)
         stop.touch()
