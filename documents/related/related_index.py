@@ -240,8 +240,8 @@ def _retire(article_ids):
 class Related:
     """The lists of the saved articles whose title, text, group, status or place in the bin changed (a save that
     changes none of it, pinning, a cover, the column, the date, leaves them), of deleted articles, and of the
-    documents whose lists showed them. Many at once: those documents' lists, or everything when they are a large
-    share of the archive (or nothing was computed yet)."""
+    documents whose lists showed them. Many at once: those documents' lists, or everything when the new ones among
+    them are a large share of the archive (or nothing was computed yet)."""
 
     name, command = "相关文档", "refresh_related"
     remembers = tuple(name for name in Article.RELATED_BASIS)
@@ -264,7 +264,8 @@ class Related:
         ids = self._affected(change) | change.deleted
         if not ids:
             return
-        if len(ids) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
+        added = change.saved - set(change.before)  # new documents move the frequencies; a status change, little
+        if len(added) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
             refresh_all()
             return
         for chunk in _chunked(sorted(ids), TEXTS):  # a transaction each: the site's writers never wait long
