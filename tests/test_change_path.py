@@ -1,9 +1,12 @@
 """The one change path (documents/changes/service.py): the only receiver of Article's signals is its thin one,
 a direct save reaches the same subscribers, and a bulk action runs each subscriber once for its whole selection."""
 
+import io
+import json
 from unittest import mock
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import signals
 from django.test.utils import CaptureQueriesContext
@@ -119,3 +122,33 @@ def test_a_bulk_action_runs_each_subscriber_once_for_its_selection(client, actio
     assert per_size[3][0] == per_size[9][0]
     # What does grow is the per-article part (its read, its write, its history row), a few queries each.
     assert per_size[9][1] - per_size[3][1] <= 6 * 8
+
+
+def _failing_related():
+    related = next(s for s in service.subscribers() if s.command == "refresh_related")
+    return mock.patch.object(related, "many", side_effect=RuntimeError("测试：相关文档计算失败"))
+
+
+def test_a_step_that_fails_after_a_bulk_action_keeps_the_saves_and_names_its_command(client):
+    client.force_login(staff_user("reviewer", "审核"))
+    ids = _articles(3, Article.Status.DRAFT)
+    with _failing_related():
+        response = _post_action(client, "publish", ids)
+    assert response.status_code == 302
+    assert Article.objects.filter(pk__in=ids, status=Article.Status.PUBLISHED).count() == 3
+    shown = [str(message) for message in response.wsgi_request._messages]
+    assert any("相关文档未完成" in text and "manage.py refresh_related" in text for text in shown), shown
+    # The steps after the failed one still ran.
+    assert IndexOperation.objects.filter(article_id__in=ids).count() >= 3
+
+
+def test_an_import_whose_step_fails_exits_with_the_command_that_finishes_it(tmp_path):
+    path = tmp_path / "docs.jsonl"
+    path.write_text(json.dumps({"title": "关于预算的报告", "date": "2022-10-01", "body": "正文"}, ensure_ascii=False),
+                    encoding="utf-8")
+    errors = io.StringIO()
+    with _failing_related(), pytest.raises(CommandError) as failed:
+        call_command("import_documents", str(path), "--no-progress", stderr=errors)
+    assert "manage.py refresh_related" in errors.getvalue()
+    assert failed.value.returncode == 1
+    assert Article.objects.filter(title="关于预算的报告").exists()
