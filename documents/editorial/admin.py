@@ -20,6 +20,8 @@ from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
 from ..changes import service
+from .history import StaffHistoryHelper
+
 from . import images, uploads, workflow
 from ..legislation import regulations
 from .admin_review import PendingRevisionFilter, ReviewMixin
@@ -250,6 +252,7 @@ class AttachmentInline(TextCleanedOnSave, admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
+    object_history_list_template = "admin/documents/article/history_list.html"
     list_display = [
         "title", "column", "kind", "speaker", "date_display", "validity", "status", "pending_review", "pinned",
         "updated_at",
@@ -284,6 +287,9 @@ class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     @method_decorator(EDITOR_CSP)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return StaffHistoryHelper(self.model, historical_record)
 
     def get_urls(self):
         view = self.admin_site.admin_view
