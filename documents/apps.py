@@ -1,4 +1,4 @@
-"""The documents app: connects the model signals that keep the search index and the page cache true."""
+"""The documents app: registers, in the order they run, what an article's change sets off (the change path)."""
 
 from django.apps import AppConfig
 
@@ -9,18 +9,20 @@ class DocumentsConfig(AppConfig):
     verbose_name = "文档"
 
     def ready(self):
-        # Every Article change queues an index update (documents/search/queue.py).
-        from .changes import cache_invalidation
+        from .changes import cache_invalidation, service
         from .legislation import citation_index, regulations
         from .related import related_index
         from .search import queue
 
+        # The one place that says what a change of an article sets off, in this order (documents/changes/service.py):
+        service.register(
+            regulations.Versions(),  # before the write: version group, 施行日期, 时效性; after: the other versions'
+            citation_index.Citations(),  # the 《》 citations of and to the changed articles
+            related_index.Related(),  # once the version group is known: the related documents' lists
+            queue.IndexQueue(),  # the search index, of the changed articles and of versions whose 时效性 changed
+            cache_invalidation.PageCache(),  # last: the cached pages that showed any of it
+        )
+        service.connect()  # a direct Article.save() or delete() (a shell, a migration) takes the same path
+        # Other models' changes: attachments, columns, speakers, meetings, equivalent terms.
         queue.connect()
-        # Every change also retires the cached public pages that showed it (documents/cache_invalidation.py).
         cache_invalidation.connect()
-        # And brings the stored 《》 citations up to date (documents/citation_index.py).
-        citation_index.connect()
-        # Every change also regroups the regulation's versions and re-derives their 时效性 (documents/regulations.py).
-        regulations.connect()
-        # Last, once the version group is known: the related documents' lists (documents/related_index.py).
-        related_index.connect()

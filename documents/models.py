@@ -293,19 +293,9 @@ class Article(models.Model):
     def set_partial_date(self, partial):
         self.date, self.date_precision = partial.date, partial.precision
 
-    # What an article's related documents are computed from (documents/related_index.py): a save that changes none
-    # of it (pinning, a cover, the column, the date ...) leaves them as they are.
+    # What an article's related documents are computed from (documents/related/related_index.py): a save that
+    # changes none of it (pinning, a cover, the column, the date ...) leaves them as they are.
     RELATED_BASIS = ("title", "text", "regulation_id", "status", "deleted_at")
-
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        article = super().from_db(db, field_names, values)
-        if all(name in article.__dict__ for name in cls.RELATED_BASIS):  # not when some are deferred
-            article.related_loaded = article.related_basis()
-        return article
-
-    def related_basis(self):
-        return tuple(getattr(self, name) for name in self.RELATED_BASIS)
 
     def set_plain_text_body(self, text):
         """Set the body from plain text: escaped paragraphs, safe by construction, so save() skips bleach."""
@@ -331,8 +321,8 @@ class Article(models.Model):
         self.normalize()
         if self.status == self.Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
-        # One transaction with what the signal handlers record (history, the search queue, the page cache),
-        # even when the caller runs none (a shell).
+        # One transaction with what the change path records (history, derived rows, the search queue), even
+        # when the caller runs none (a shell).
         with transaction.atomic(using=kwargs.get("using")):
             super().save(*args, **kwargs)
 

@@ -308,8 +308,8 @@ def queries_from(module):
 
 def test_an_import_asks_the_database_nothing_per_document_for_the_page_cache(client, articles, tmp_path):
     """Documents imported with a backup's attachments, then updated into another column: the pages of both
-    columns are retired, and the invalidation side reads at most one query for the whole import, not one per
-    document (it used to read each updated article's former column and each attachment's article)."""
+    columns are retired, and the invalidation side reads a query or two for the whole import (the articles'
+    columns, the attachments' articles' columns), not one per document."""
     import json
 
     from django.core.files.base import ContentFile
@@ -328,13 +328,13 @@ def test_an_import_asks_the_database_nothing_per_document_for_the_page_cache(cli
 
     with queries_from(cache_invalidation) as found:
         assert import_records("人大要闻", update=False).imported == 4
-    assert len(found) <= 1 and Attachment.objects.count() == 4
+    assert len(found) <= 2 and Attachment.objects.count() == 4
 
     news_page, documents_page = reverse("documents:column", args=["news"]), reverse("documents:column", args=["documents"])
     assert "导入的文章3" in page_text(client.get(news_page))
     assert "导入的文章3" not in page_text(client.get(documents_page))
     with queries_from(cache_invalidation) as found:
         assert import_records("公文发布", update=True).updated == 4
-    assert found == []
+    assert len(found) <= 1
     assert "导入的文章3" not in page_text(client.get(news_page))
     assert "导入的文章3" in page_text(client.get(documents_page))

@@ -141,7 +141,7 @@ def test_an_import_links_its_citations_once_at_the_end(tmp_path, monkeypatch):
     ])
     calls = []
     relink = citation_index.relink
-    monkeypatch.setattr(citation_index, "relink", lambda ids: calls.append(len(ids)) or relink(ids))
+    monkeypatch.setattr(citation_index, "relink", lambda ids, keys=(): calls.append(len(ids)) or relink(ids, keys))
     import_paths([path], status="published", progress=False)
     assert calls == [2]
     citing, law = Article.objects.get(title="上海市消防条例"), Article.objects.get(title="中华人民共和国消防法")

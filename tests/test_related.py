@@ -98,12 +98,13 @@ def test_a_save_that_changes_nothing_they_are_computed_from_leaves_the_lists(arc
     article = Article.objects.get(pk=archive["湿地"].pk)
     article.pinned = True
     article.save()
-    Article.objects.defer("text").get(pk=article.pk).save()  # loaded in part: what changed is unknown
-    assert len(cut) == 1
+    # Loaded in part: the change path compares with the stored row, not with what the instance loaded.
+    Article.objects.defer("text").get(pk=article.pk).save()
+    assert cut == []
     article.title = "湿地保护条例"
     article.save()
     article.save()  # the same instance again: nothing new
-    assert len(cut) == 2
+    assert len(cut) == 1
 
 
 @pytest.mark.parametrize("leave", ["unpublish", "recycle", "purge"])

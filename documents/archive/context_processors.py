@@ -3,7 +3,7 @@
 from django.conf import settings
 
 from ..models import Column
-from ..search.parsing import MAX_QUERY_CHARS
+from ..common.limits import MAX_QUERY_CHARS
 
 
 def site(request):

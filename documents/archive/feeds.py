@@ -21,7 +21,7 @@ from django.utils.html import escape, strip_tags
 from ..common import dates
 from . import pages
 from ..models import Article, Column, Meeting, Speaker
-from ..search.parsing import MAX_QUERY_CHARS
+from ..common.limits import MAX_QUERY_CHARS
 from ..search.query import CUT_MESSAGE
 
 FEED_ITEMS = 30

@@ -1,1 +1,1 @@
-"""What a change of a document sets off: the page cache's tokens and the batching of derived work."""
+"""What happens when a document changes: the one change path (service), its subscribers' order, the page cache's tokens."""

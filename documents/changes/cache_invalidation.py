@@ -14,8 +14,9 @@ those tokens, so every worker re-renders the pages that showed the old state on 
                   (documents/search/equivalents.py) follows it; `site` changes with it (the suggestions list them)
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
-re-render, never serve a stale one. This side knows the models only: the importer uses it (batched_invalidation)
-without knowing the views.
+re-render, never serve a stale one. This side knows the models only: an article's change reaches it through the
+change path (documents/changes/service.py, `PageCache`), whose `bulk()` block batches the bumps
+(batched_invalidation) without knowing the views.
 """
 
 import secrets
@@ -61,10 +62,9 @@ _batch = threading.local()
 def batched_invalidation():
     """Inside this block (an import of thousands of documents) changes only collect the tokens to replace, and
     they are replaced once at the end: replacing them for every document was half of an import's time. Nothing
-    is read from the database per change either: the columns of changed attachments' articles are read in one
-    query at the end, and an existing article's change, whose former column would cost a query, retires every
-    column's pages (meta). Pages cached meanwhile are retired then, with everything else that showed the old
-    state."""
+    is read from the database per attachment either: the columns of changed attachments' articles are read in one
+    query at the end. Pages cached meanwhile are retired then, with everything else that showed the old state.
+    The change path's `bulk()` opens it."""
     if getattr(_batch, "names", None) is not None:  # nested: the outer block replaces them
         yield
         return
@@ -109,7 +109,7 @@ def _columns_of(article_ids, chunk=500):
     return {column_token(column_id) for column_id in found.values()} | ({META} if len(found) < len(ids) else set())
 
 
-# --- signal handlers, connected in DocumentsConfig.ready ------------------------------------------------------
+# --- keeping it true: the change path's subscriber, and signal handlers of the other models ---------------------
 
 
 def _stored_column(article_id):
@@ -118,23 +118,37 @@ def _stored_column(article_id):
     return Article.objects.filter(pk=article_id).order_by().values_list("column_id", flat=True).first()
 
 
-def article_pre_save(sender, instance, raw=False, **kwargs):
-    # The column it leaves loses it from its list and its neighbours' previous/next links.
-    instance._page_cache_old_column = None
-    if raw or not instance.pk:
-        return
-    if _in_batch():
-        _batch.names.add(META)  # reading the former column would cost a query per document
-    else:
-        instance._page_cache_old_column = _stored_column(instance.pk)
+class PageCache:
+    """Retires the pages of the changed articles' columns, former columns included, and of the columns of every
+    version of their regulations (a version's page and a 新旧对照 list every version). Last: the other subscribers
+    only rewrite rows; what they retire themselves (citations, related lists) joins the same block's bump."""
+
+    name, command, remembers, follows_derived = "页面缓存", None, ("column_id", "regulation_id"), True
+
+    def one(self, change):
+        names = {SITE, META} if change.raw else {SITE}
+        columns = {row["column_id"] for row in change.before.values()}
+        groups = {row["regulation_id"] for row in change.before.values()} - {None}
+        columns |= _columns_showing(change.saved | change.derived, groups)
+        invalidate(names | {column_token(column) for column in columns - {None}})
+
+    many = one
 
 
-def article_changed(sender, instance, raw=False, **kwargs):
-    if raw:
-        invalidate([SITE, META])  # fixtures: no old state known, everything goes
-        return
-    columns = {instance.column_id, getattr(instance, "_page_cache_old_column", None)} - {None}
-    invalidate([SITE, *map(column_token, columns)])
+def _columns_showing(article_ids, groups, chunk=500):
+    """The columns of these articles and of every version of their regulations (and of `groups`)."""
+    from django.db.models import Q
+
+    from ..models import Article
+
+    ids, found = sorted(article_ids), set()
+    for start in range(0, max(len(ids), 1), chunk):
+        part = ids[start : start + chunk]
+        their_groups = Article.objects.filter(pk__in=part, regulation__isnull=False).values("regulation")
+        rows = Article.objects.filter(Q(pk__in=part) | Q(regulation__in=their_groups) | Q(regulation__in=groups))
+        found.update(rows.order_by().values_list("column_id", flat=True).distinct())
+        groups = ()
+    return found
 
 
 def attachment_changed(sender, instance, **kwargs):
@@ -155,13 +169,10 @@ def equivalents_changed(sender, instance, **kwargs):
 
 
 def connect():
-    from django.db.models.signals import post_delete, post_save, pre_save
+    from django.db.models.signals import post_delete, post_save
 
-    from ..models import Article, Attachment, Column, EquivalentTerms, Meeting, Speaker
+    from ..models import Attachment, Column, EquivalentTerms, Meeting, Speaker
 
-    pre_save.connect(article_pre_save, sender=Article, dispatch_uid="page_cache_article_pre_save")
-    post_save.connect(article_changed, sender=Article, dispatch_uid="page_cache_article_saved")
-    post_delete.connect(article_changed, sender=Article, dispatch_uid="page_cache_article_deleted")
     for event, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(attachment_changed, sender=Attachment, dispatch_uid=f"page_cache_attachment_{event}")
         for model in (Column, Speaker, Meeting):

@@ -1,6 +1,8 @@
 """The staff pages in Django's admin: columns, speakers (merge), meetings, articles with their attachments, uploads,
 the recycle bin; staff actions go through workflow.py."""
 
+import functools
+
 from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.conf import settings
@@ -20,6 +22,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from ..changes import service
 from .history import StaffHistoryHelper
 
 from . import images, uploads, workflow
@@ -28,6 +31,21 @@ from ..legislation import regulations
 from .admin_review import PendingRevisionFilter, ReviewMixin
 from .forms import ArticleAdminForm, AttachmentForm, EquivalentTermsForm, MergeForm, UploadForm
 from ..models import Article, Attachment, Column, EquivalentTerms, Meeting, RecycledArticle, Regulation, Speaker
+
+
+def _finishing(action):
+    """An action on many articles whose saves went through but a step after them failed (the change path's
+    StepFailed) tells staff so, with the command that finishes it, instead of an error page."""
+
+    @functools.wraps(action)
+    def run(self, request, queryset):
+        try:
+            return action(self, request, queryset)
+        except service.StepFailed as failed:
+            self.message_user(request, f"修改已保存，但后续步骤未完成：{failed}", messages.ERROR)
+            return None
+
+    return run
 
 # What TinyMCE needs beyond the site's policy: style attributes for formatting and the placement of its menus,
 # blob: images while editing. Scripts still come from the site only.
@@ -89,6 +107,7 @@ class SpeakerAdmin(TextCleanedOnSave, admin.ModelAdmin):
         return self.has_change_permission(request) and self.has_delete_permission(request)
 
     @admin.action(description="合并所选发言人（同一人的多条记录）", permissions=["merge"])
+    @_finishing
     def merge(self, request, queryset):
         chosen = self.get_queryset(request).filter(pk__in=queryset.values("pk"))
         if len(chosen) < 2:
@@ -210,6 +229,7 @@ class RegulationAdmin(admin.ModelAdmin):
         return self.has_change_permission(request) and self.has_delete_permission(request)
 
     @admin.action(description="合并所选法规（同一法规的多个版本组）", permissions=["merge"])
+    @_finishing
     def merge(self, request, queryset):
         chosen = list(self.get_queryset(request).filter(pk__in=queryset.values("pk")))
         if len(chosen) < 2:
@@ -367,6 +387,7 @@ class ArticleAdmin(BoundedDateHierarchy, TextCleanedOnSave, ReviewMixin, SimpleH
         return actions
 
     @admin.action(description="移入回收站", permissions=["delete"])
+    @_finishing
     def recycle(self, request, queryset):
         count = workflow.recycle(queryset, request.user)
         self.message_user(request, f"已将 {count} 篇文章移入回收站。", messages.SUCCESS)
@@ -376,11 +397,13 @@ class ArticleAdmin(BoundedDateHierarchy, TextCleanedOnSave, ReviewMixin, SimpleH
         return obj.date_display
 
     @admin.action(description="发布所选文章", permissions=["publish"])
+    @_finishing
     def publish(self, request, queryset):
         count = workflow.publish(queryset, request.user)
         self.message_user(request, f"已发布 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="撤回所选文章（改为草稿）", permissions=["publish"])
+    @_finishing
     def unpublish(self, request, queryset):
         count = workflow.unpublish(queryset, request.user)
         self.message_user(request, f"已撤回 {count} 篇文章。", messages.SUCCESS)
@@ -488,11 +511,13 @@ class RecycledArticleAdmin(admin.ModelAdmin):
         return format_html('<a href="{}">查看</a>', reverse("admin:documents_article_history", args=[obj.pk]))
 
     @admin.action(description="恢复所选文章", permissions=["change"])
+    @_finishing
     def restore(self, request, queryset):
         count = workflow.restore(queryset, request.user)
         self.message_user(request, f"已恢复 {count} 篇文章。", messages.SUCCESS)
 
     @admin.action(description="彻底删除所选文章（不可恢复）", permissions=["delete"])
+    @_finishing
     def purge(self, request, queryset):
         if request.POST.get("post") == "yes":
             count, files = workflow.purge(queryset, request.user)

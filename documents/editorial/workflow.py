@@ -7,6 +7,7 @@ a published article is held as the article's one pending ArticleRevision until a
 from django.db import models, transaction
 from django.utils import timezone
 
+from ..changes import service
 from ..models import Article, ArticleRevision, Speaker
 from . import merge
 
@@ -19,15 +20,14 @@ def can_publish(user):
 
 
 def _record(article, user, reason=""):
-    """Save `article` as `user`'s doing, for `reason`: the one place where a staff action writes the history."""
-    article._history_user = user
-    article._change_reason = reason or None
-    article.save()
+    """Save `article` as `user`'s doing, for `reason`, through the change path: the one place where a staff action
+    writes the history."""
+    service.save(article, user=user, reason=reason)
 
 
 def _articles(items):
-    """`items` (articles, recycle-bin entries, or a queryset of either) as Article rows, freshly read: history, the
-    search index and the page cache listen to Article's signals, not to the proxy's."""
+    """`items` (articles, recycle-bin entries, or a queryset of either) as Article rows, freshly read: the history
+    is Article's, not the proxy's."""
     pks = items.values("pk") if isinstance(items, models.QuerySet) else [item.pk for item in items]
     return Article.objects.filter(pk__in=pks).order_by("pk")
 
@@ -196,7 +196,8 @@ def reject_revision(revision, user, reason):
 
 def _set_status(items, user, status, reason):
     count = 0
-    with transaction.atomic():
+    # One block: what the changes set off runs once for the whole selection, after its transaction.
+    with service.bulk(), transaction.atomic():
         for article in _articles(items).live().exclude(status=status):
             article.status = status  # Article.save stamps published_at on first publication
             _record(article, user, reason)
@@ -217,7 +218,7 @@ def unpublish(items, user):
 def recycle(items, user):
     """Move `items` to the recycle bin (off the site and out of search, undoable); returns how many moved."""
     now, count = timezone.now(), 0
-    with transaction.atomic():
+    with service.bulk(), transaction.atomic():
         for article in _articles(items).live():
             article.deleted_at = now
             _record(article, user, "移入回收站")
@@ -228,7 +229,7 @@ def recycle(items, user):
 def restore(items, user):
     """Take `items` out of the recycle bin; returns how many came back."""
     count = 0
-    with transaction.atomic():
+    with service.bulk(), transaction.atomic():
         for article in _articles(items).filter(deleted_at__isnull=False):
             article.deleted_at = None
             _record(article, user, "从回收站恢复")
@@ -243,14 +244,12 @@ def purge(items, user):
     `user`.
     """
     files, count = [], 0
-    with transaction.atomic():
+    with service.bulk(), transaction.atomic():
         for article in _articles(items).filter(deleted_at__isnull=False).prefetch_related("attachments"):
             files += [attachment.file for attachment in article.attachments.all() if attachment.file]
             if article.cover_image:
                 files.append(article.cover_image)
-            article._history_user = user
-            article._change_reason = "从回收站彻底删除"
-            article.delete()
+            service.delete(article, user=user, reason="从回收站彻底删除")
             count += 1
         # Files are not transactional: remove them only once the rows are gone for good.
         transaction.on_commit(lambda: [f.storage.delete(f.name) for f in files])
@@ -263,7 +262,7 @@ def merge_speakers(keep, others, user):
     Blank fields of `keep` take the first value one of the others has. Returns the number of articles moved.
     """
     others = [speaker for speaker in others if speaker.pk != keep.pk]
-    with transaction.atomic():
+    with service.bulk(), transaction.atomic():
         moved = 0
         for article in Article.objects.filter(speaker__in=others).order_by("pk"):
             article.speaker = keep

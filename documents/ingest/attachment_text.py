@@ -14,7 +14,7 @@ from ..changes.cache_invalidation import batched_invalidation
 from ..models import Attachment
 from . import bounded
 from .office import check_size, check_type, file_text
-from .pipeline import Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
+from .types import Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
 
 Status = Attachment.TextStatus
 

@@ -14,7 +14,7 @@ import resource
 
 from django.conf import settings
 
-from .pipeline import ImportProblem
+from .types import ImportProblem
 
 log = logging.getLogger(__name__)
 

@@ -7,9 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from tqdm import tqdm
 
-from ..changes.cache_invalidation import batched_invalidation
-from ..legislation.citation_index import batched_linking
-from ..related.related_index import batched_related
+from ..changes import service
 from .jsonl import read_jsonl
 from .office import SUPPORTED as OFFICE_SUPPORTED
 from .office import check_size, read_office_file
@@ -48,6 +46,9 @@ class ImportReport:
     notes: list = field(default_factory=list)
     # Documents imported or updated whose body ended with a licence notice, dropped (documents.ingest.noise).
     cleaned: int = 0
+    # Steps after the documents were saved (citations, related documents ...) that did not finish, with the
+    # command that finishes each: (what, command).
+    unfinished: list = field(default_factory=list)
 
     @property
     def failed(self):
@@ -142,15 +143,18 @@ def import_paths(paths, *, status, default_column=None, update=False, dry_run=Fa
     show = sys.stderr.isatty() if progress is None else progress
     bar = tqdm(total=total, unit="B", unit_scale=True, unit_divisor=1024, desc="导入", disable=not show,
                file=sys.stderr, leave=False)
-    # Citations are linked and related documents found once at the end, for all the documents saved (a dry run's
-    # were rolled back).
-    with batched_invalidation(), batched_related(apply=not dry_run), batched_linking(apply=not dry_run), bar:
-        run = _Run(report, options, bar)
-        for path in files:
-            if path.name.lower().endswith(JSONL_SUFFIXES):
-                done = run.jsonl(path)
-                bar.update(path.stat().st_size - done)
-            else:
-                run.document(path)
-                bar.update(path.stat().st_size)
+    # What the documents' changes set off (citations, related documents, versions' 时效性, the page cache) runs once
+    # at the end, for all the documents saved (a dry run's were rolled back), each step in short transactions.
+    try:
+        with service.bulk(apply=not dry_run), bar:
+            run = _Run(report, options, bar)
+            for path in files:
+                if path.name.lower().endswith(JSONL_SUFFIXES):
+                    done = run.jsonl(path)
+                    bar.update(path.stat().st_size - done)
+                else:
+                    run.document(path)
+                    bar.update(path.stat().st_size)
+    except service.StepFailed as failed:
+        report.unfinished = [(name, command) for name, command, _ in failed.failures]
     return report

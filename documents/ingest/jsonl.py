@@ -14,7 +14,8 @@ from pathlib import Path
 from ..common.dates import InvalidDate, parse_partial_date
 from ..models import Article
 from ..common.sanitize import text_to_html
-from .pipeline import DocumentData, ImportProblem, source_key
+from .pipeline import source_key
+from .types import DocumentData, ImportProblem
 
 _KINDS = {label: value for value, label in Article.Kind.choices} | {value: value for value in Article.Kind.values}
 _STATUSES = {label: value for value, label in Article.Status.choices} | {v: v for v in Article.Status.values}

@@ -16,7 +16,7 @@ from pypdf.errors import DependencyError, PdfReadError
 
 from ..common.sanitize import html_to_text
 from .meta import BODY_DATE_LINES, MAX_META_LINES, read_head
-from .pipeline import DocumentData, Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
+from .types import DocumentData, Encrypted, FileTooLarge, ImportProblem, NoText, UnsupportedType
 from .portal_page import fullwidth_punctuation, page_text, parse_lines
 
 SUPPORTED = (".docx", ".pdf", ".txt", ".html", ".htm")

@@ -5,77 +5,21 @@ title, date and body text. Saving is all or nothing per document (one transactio
 """
 
 import dataclasses
-import datetime
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.files.base import ContentFile
 from django.db import DatabaseError, transaction
 from django.utils import translation
 
-from ..common.dates import UNKNOWN_DATE, PartialDate
+from ..changes import service
 from ..models import Article, Attachment, Column, Meeting, Regulation, Speaker
 from ..common.sanitize import clean_json, clean_text, html_to_text, sanitize_html, split_paragraphs, text_to_html
 from ..common.titles import title_key
 from .noise import strip_notices
-
-
-class ImportProblem(Exception):
-    """A document that cannot be imported; str() is the reason, in Chinese, for the user."""
-
-
-# What a reader found, for callers that keep the file anyway (an attachment is kept, marked with the reason).
-class FileTooLarge(ImportProblem):
-    """Larger than IMPORT_MAX_BYTES: not read."""
-
-
-class NoText(ImportProblem):
-    """Nothing to read: an empty file, a scan without a text layer."""
-
-
-class Encrypted(ImportProblem):
-    """A password protects the content."""
-
-
-class UnsupportedType(ImportProblem):
-    """Not a kind of file the readers know."""
-
-
-@dataclass
-class DocumentData:
-    title: str
-    subtitle: str = ""
-    date: PartialDate = UNKNOWN_DATE
-    kind: str | None = None  # an Article.Kind value; None: the model's default
-    column: str | None = None  # a column's name (or slug); None: the caller's default column
-    speaker: str = ""
-    speaker_title: str = ""
-    meeting: str = ""
-    issuer: str = ""
-    doc_number: str = ""
-    amendments: list = field(default_factory=list)  # [{"date": "YYYY[-MM[-DD]]" or None, "event": str}]
-    body_html: str | None = None
-    body_text: str | None = None
-    source: str = ""
-    attachments: list = field(default_factory=list)  # [(filename, bytes)]
-    # The one of those files the body was read from (an imported office file keeps its original).
-    body_file: str = ""
-    # Backups (export_documents): files already in MEDIA_ROOT, copied there from the backup's media folder.
-    media_attachments: list = field(default_factory=list)  # [(title, name relative to MEDIA_ROOT)]
-    cover_image: str | None = None  # a name relative to MEDIA_ROOT; None: not given
-    cover_alt: str | None = None
-    # Carried by exported archives so that a backup restores exactly what it saved.
-    import_key: str | None = None
-    status: str | None = None  # None: the status the caller asks for
-    pinned: bool | None = None
-    # What the reader could not read but imported anyway (an impossible date, none found): for the import report.
-    notes: list = field(default_factory=list)
-    # Regulations: None leaves them to the rules (documents.legislation.regulations); a backup carries what staff set.
-    effective_date: datetime.date | None = None  # 施行日期; None: read from the body
-    validity: str | None = None  # an Article.Validity set by staff
-    regulation: str | None = None  # the key of the version group
-    regulation_by_hand: bool | None = None
+from .attachment_text import of_body, read_file, read_text
+from .types import ImportProblem
 
 
 @dataclass
@@ -352,9 +296,8 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
     _validate(article, exclude=_TRUSTED)
     article.speaker = cache.speaker(data.speaker, wanted["speaker_title"]) if data.speaker else None
     article.meeting = cache.meeting(data.meeting) if data.meeting else None
-    _set_regulation(article, data)
-    article._change_reason = "导入更新" if existing else "导入"
-    article.save()
+    given = _set_regulation(article, data)
+    service.save(article, reason="导入更新" if existing else "导入", keep_group=given)
     if not existing:
         cache.saved(key)
     if not dry_run:
@@ -364,19 +307,18 @@ def _save(data, key, body, text, column, status, update, dry_run, cache, stored_
 
 
 def _set_regulation(article, data):
+    """Whether the record names the group it was saved in (a backup's): kept, not the title rule's choice."""
     if data.effective_date is None:
         article.effective_date = None  # read again from the (possibly new) body on save
     if data.regulation is not None:
         article.regulation = Regulation.objects.filter(key=data.regulation).first() or Regulation.objects.create(
             key=data.regulation, title=article.title, title_key=title_key(article.title), issuer=article.issuer
         )
-        article._regulation_given = True  # the group it was saved in, not the title rule's choice
+    return data.regulation is not None
 
 
 def _attach(article, attachments, body_file, stored_files):
     """Attachments with their searchable text, read from each file except the one the body was read from."""
-    from .attachment_text import of_body, read_text  # it reads with office.py, which needs this module
-
     if not attachments:
         return
     present = set(article.attachments.values_list("title", flat=True))
@@ -403,8 +345,6 @@ def _media_file(name):
 def _link_media(article, media_attachments, *, read):
     """Attachments of a backup: their files are already in MEDIA_ROOT; only the records are made, with the text
     of each file unless `read` is false (a dry run)."""
-    from .attachment_text import read_file  # it reads with office.py, which needs this module
-
     if not media_attachments:
         return
     present = set(article.attachments.values_list("file", flat=True))

@@ -13,7 +13,7 @@ import charset_normalizer
 
 from ..models import Article
 from .meta import read_head
-from .pipeline import DocumentData, ImportProblem, NoText
+from .types import DocumentData, ImportProblem, NoText
 
 _BREADCRUMB = re.compile(r"^(当前位置|您的位置|您现在的位置|现在位置)")
 _FOOTER = re.compile(r"^(Copyright|版权所有|上一篇|下一篇|【打印|【关闭|打印本页|关闭窗口|相关文章)|ICP备")

@@ -14,8 +14,8 @@ for an undated citing document.
 
 Saving an article re-reads its own citations and re-resolves, in one indexed query on the title key, every
 citation of its title (so documents citing a newly added title gain their link then), and of titles that
-resolved to it (a renamed or unpublished document loses them). An import collects the saved articles and does
-this once for all of them at its end (batched_linking).
+resolved to it (a renamed or unpublished document loses them). A block of changes (an import) does this once for
+all of them at its end, a chunk of articles a transaction (`Citations.many`).
 """
 
 import datetime
@@ -25,7 +25,6 @@ from django.db import transaction
 from django.db.models import Count, Sum
 
 from ..changes import cache_invalidation
-from ..changes.batching import ArticleBatch
 from ..common import dates
 from . import cited_version
 from .citations import cited_keys
@@ -33,6 +32,7 @@ from ..models import Article, Citation
 from ..common.titles import prefix_variants
 
 CHUNK = 500  # ids or keys a query (SQLite's variable limit), bodies read at a time
+LINK_CHUNK = 100  # articles relinked a transaction when many are: the site's writers wait for one chunk at most
 
 Outcome = Citation.Outcome
 
@@ -177,41 +177,47 @@ def _retire_pages(article_ids):
 
 
 def relink_all():
-    """Recompute every citation (manage.py link_citations: after upgrading, or after bulk SQL changes)."""
-    with transaction.atomic():
-        relink(Article.objects.values_list("id", flat=True))
+    """Recompute every citation (manage.py link_citations: after upgrading, after bulk SQL changes, or to finish
+    an import that stopped before its citations), a chunk of articles a transaction: the site's writers wait
+    for a chunk, never for the whole archive."""
+    relink_chunked(Article.objects.order_by("pk").values_list("id", flat=True))
 
 
-# --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
-
-# Inside `batched_linking()` (an import) saved articles are only collected, and relinked at once at its end.
-_batch = ArticleBatch(lambda ids: relink(ids))  # relink looked up when called
-batched_linking = _batch.collecting
-
-
-def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        _batch.saved(instance.pk)
+def relink_chunked(article_ids, keys=()):
+    """`relink` of many articles, LINK_CHUNK of them (and their citations) a transaction. The same result as one
+    call: each citation resolves against the stored articles, which are all saved already."""
+    ids = list(article_ids)
+    for start in range(0, max(len(ids), 1), LINK_CHUNK):
+        with transaction.atomic():
+            relink(ids[start : start + LINK_CHUNK], keys if start == 0 else ())
 
 
-def article_deleting(sender, instance, **kwargs):
-    # Its rows go with it: remember whose 被引用 lists showed it.
-    instance._cited_before = list(
-        Citation.objects.filter(citing=instance, cited__isnull=False).values_list("cited_id", flat=True)
-    )
+# --- keeping it true: the change path's subscriber (documents/changes/service.py) ------------------------------
 
 
-def article_deleted(sender, instance, **kwargs):
-    relink(keys=[instance.title_key])
-    _retire_pages(getattr(instance, "_cited_before", []))
+class Citations:
+    """Relinks the saved articles' citations and every citation of their titles; a deleted article's citations
+    and the 被引用 lists that showed it."""
 
+    name, command, remembers = "引用链接", "link_citations", ("title_key",)
 
-def connect():
-    from django.db.models.signals import post_delete, post_save, pre_delete
+    def deleting(self, ids):
+        cited = {}
+        for pk, target in Citation.objects.filter(citing_id__in=ids, cited__isnull=False).values_list(
+            "citing_id", "cited_id"
+        ):
+            cited.setdefault(pk, set()).add(target)
+        return cited
 
-    post_save.connect(article_saved, sender=Article, dispatch_uid="citations_article_saved")
-    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="citations_article_deleting")
-    post_delete.connect(article_deleted, sender=Article, dispatch_uid="citations_article_deleted")
+    def one(self, change):
+        keys = [change.before[pk]["title_key"] for pk in change.deleted if pk in change.before]
+        relink(change.saved, keys)
+        _retire_pages(set().union(*change.gone.get(self.name, {}).values()))
+
+    def many(self, change):
+        keys = [change.before[pk]["title_key"] for pk in change.deleted if pk in change.before]
+        relink_chunked(sorted(change.saved), keys)
+        _retire_pages(set().union(*change.gone.get(self.name, {}).values()))
 
 
 def outcome_counts():

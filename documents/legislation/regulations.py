@@ -19,8 +19,8 @@ docs/regulations.md).
   text (provisions.effective_dates); a version whose own text does not state the original law's takes it from
   another version of the same law (the same first 修订沿革 date); the parts of a law share theirs.
 
-Signal handlers keep this true on every save and delete (admin, import, shell). A version's status can change
-when another version is saved: those rows are updated here, with their search index entries and cached pages.
+The change path (documents/changes/service.py) keeps this true on every save and delete (admin, import, shell)
+through `Versions`: a version's status can change when another version is saved, and those rows are rewritten here.
 """
 
 import datetime
@@ -33,7 +33,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from ..changes import cache_invalidation
+from ..changes import service
 from ..common import dates
 from ..common.numerals import CHARACTERS as NUMERAL_CHARACTERS
 from ..common.numerals import to_int
@@ -243,7 +243,6 @@ def automatic_group(article):
         return group
     group = Regulation.objects.create(title=article.title, title_key=key, issuer=article.issuer,
                                       repeal_key=loose_key(article.title))
-    group._new = True
     return group
 
 
@@ -255,47 +254,68 @@ def _own_dates(article):
     return provisions.effective_dates(article.text, _published_on(article), article.amendments)
 
 
-# --- keeping it true: signal handlers ------------------------------------------------------------------------------
+# --- keeping it true: the change path's subscriber (documents/changes/service.py) ----------------------------------
 
 
-def before_save(sender, instance, raw=False, update_fields=None, **kwargs):
-    """Group the document and give it its status before it is written (one write, its history row true)."""
-    if raw or update_fields is not None:
-        return
-    instance._regulation_before = (
-        Article.objects.filter(pk=instance.pk).values_list("regulation_id", flat=True).first() if instance.pk else None
-    )
-    found = _own_dates(instance)
-    if instance.effective_date is None:
-        instance.effective_date = found.version
-    instance.first_effective_date = found.first
-    if instance.regulation_id is not None and not _group_exists(instance):
-        instance.regulation, instance.regulation_by_hand = None, False  # an old version restored: its group merged away
-    # A backup's record names its group (ingest.pipeline sets _regulation_given): restored as it was saved.
-    if not instance.regulation_by_hand and not getattr(instance, "_regulation_given", False):
-        instance.regulation = automatic_group(instance)
-    if instance.regulation_id is None or instance._regulation_before != instance.regulation_id:
-        instance.represented_by = None  # its group's refresh says which record stands for its text
-    group, siblings, repeals = instance.regulation, [], NO_REPEALS
+def derive_before_save(article, keep_group=False):
+    """Group the document and give it its 施行日期 and status before it is written (one write, its history row
+    true). `keep_group`: the group set on it stays (a backup's record names the group it was saved in)."""
+    found = _own_dates(article)
+    if article.effective_date is None:
+        article.effective_date = found.version
+    article.first_effective_date = found.first
+    if article.regulation_id is not None and not _group_exists(article):
+        article.regulation, article.regulation_by_hand = None, False  # an old version restored: its group merged away
+    if not article.regulation_by_hand and not keep_group:
+        article.regulation = automatic_group(article)
+    if article.regulation_id is None:
+        article.represented_by = None  # in a group, the group's refresh says which record stands for its text
+    group, siblings, repeals = article.regulation, [], NO_REPEALS
     if group is not None:
-        if not getattr(group, "_new", False):  # a group made for it has no other version
-            siblings = list(Article.objects.filter(regulation=group).exclude(pk=instance.pk).only(*FIELDS))
-        _rename(group, siblings + [instance])
+        if group.pk is not None:
+            siblings = list(Article.objects.filter(regulation=group).exclude(pk=article.pk).only(*FIELDS))
+        _rename(group, siblings + [article])
         repeals = repeals_of(group)
-    instance.validity = _own_status(instance, siblings, repeals)
-    instance._regulation_siblings = siblings, repeals
+    article.validity = _own_status(article, siblings, repeals)
 
 
-def after_save(sender, instance, created=False, raw=False, update_fields=None, **kwargs):
-    """The other versions' statuses and dates, the group it left, the regulations it repeals."""
-    if raw or update_fields is not None:
-        return
-    siblings, repeals = getattr(instance, "_regulation_siblings", ([], NO_REPEALS))
-    others = {instance._regulation_before} | _record_repeals(instance, created)
-    if instance.regulation_id is not None and (siblings or instance.regulation_id in others):
-        refresh(instance.regulation_id)  # its own repeal statements may concern its older versions
-    for group_id in others - {None, instance.regulation_id}:
-        refresh(group_id)
+class Versions:
+    """The change path's subscriber: before a write, the version group and status; after it, the other versions'
+    statuses, the group a document left and the regulations it repeals (their rows rewritten: returned)."""
+
+    name, command, remembers = "法规版本与时效性", "sync_regulations", ("regulation_id",)
+
+    def prepare(self, article, keep_group=False):
+        derive_before_save(article, keep_group)
+
+    def deleting(self, ids):
+        keys = {}
+        for pk, key in Repeal.objects.filter(article_id__in=ids).values_list("article_id", "title_key"):
+            keys.setdefault(pk, set()).add(key)
+        return keys
+
+    def one(self, change):
+        groups = {row.get("regulation_id") for row in change.before.values()}
+        for keys in change.gone.get(self.name, {}).values():
+            groups |= _groups_named(keys)
+        ids, named = sorted(change.saved), set()
+        for start in range(0, len(ids), 100):  # a few bodies at a time
+            chunk = ids[start : start + 100]
+            stored = {}
+            rows = Repeal.objects.filter(article_id__in=chunk).values_list("article_id", "title_key", "named_until")
+            for pk, key, until in rows:
+                stored.setdefault(pk, {})[key] = until
+            for article in Article.objects.filter(pk__in=chunk).only("id", "title", "text", "regulation"):
+                groups.add(article.regulation_id)
+                named |= _store_repeals(article, stored.get(article.pk, {}))
+        groups |= _groups_named(named)
+        rewritten = set()
+        for group_id in sorted(groups - {None}):
+            with transaction.atomic():
+                rewritten |= {m.pk for m in refresh(group_id)}
+        return rewritten
+
+    many = one
 
 
 def _group_exists(article):
@@ -309,31 +329,25 @@ def _own_status(article, siblings, repeals, today=None):
     return statuses_of(siblings + [article], repeals, today)[id(article)]
 
 
-def before_delete(sender, instance, **kwargs):
-    instance._regulation_cleanup = (
-        instance.regulation_id, set(Repeal.objects.filter(article=instance).values_list("title_key", flat=True))
-    )
-
-
-def after_delete(sender, instance, **kwargs):
-    group_id, keys = getattr(instance, "_regulation_cleanup", (None, set()))
-    for target in ({group_id} | _groups_named(keys)) - {None}:
-        refresh(target)
-
-
 def _record_repeals(article, created):
-    """Store the titles `article` repeals (Repeal.title_key holds their titles.loose_key); return the groups whose
-    status may have changed."""
+    """Store the titles `article` repeals; return the groups whose status may have changed."""
+    before = {} if created else dict(Repeal.objects.filter(article=article).values_list("title_key", "named_until"))
+    return _groups_named(_store_repeals(article, before))
+
+
+def _store_repeals(article, before):
+    """Store the titles `article` repeals (Repeal.title_key holds their titles.loose_key, named_until the last date a
+    same-title successor's statement reaches); `before`: {key: until} stored. Returns the keys it repeals and those
+    it no longer does."""
     found = {s.key: s.until for s in provisions.repeal_statements(article.title, article.text)}
-    stored = {} if created else dict(Repeal.objects.filter(article=article).values_list("title_key", "named_until"))
-    if found != stored:
+    if found != before:
         Repeal.objects.filter(article=article).exclude(title_key__in=found).delete()
         for key, until in found.items():
-            if key not in stored:
+            if key not in before:
                 Repeal.objects.create(article=article, title_key=key, named_until=until)
-            elif stored[key] != until:
+            elif before[key] != until:
                 Repeal.objects.filter(article=article, title_key=key).update(named_until=until)
-    return _groups_named(set(found) | set(stored))
+    return set(found) | set(before)
 
 
 def _groups_named(keys):
@@ -381,20 +395,19 @@ def repealed_by(article):
 
 
 def refresh(group_id, today=None):
-    """Re-derive the statuses and shared 施行日期 of one group's versions, store the changed ones, retire the pages
-    that list the versions. A group left without versions is deleted."""
+    """Re-derive the statuses, shared 施行日期 and stand-ins of one group's versions and store the changed ones;
+    returns those (the caller tells the change path). A group left without versions is deleted."""
     group = Regulation.objects.filter(pk=group_id).first()
     if group is None:
-        return
+        return []
     members = list(Article.objects.filter(regulation=group).only(*FIELDS, "text"))
     if not members:
         group.delete()
-        return
+        return []
     _rename(group, members)
     fingerprints = _fingerprints(members)
     statuses = statuses_of(members, repeals_of(group), today, fingerprints)
-    changed = _store(members, statuses) + _share_dates(members, fingerprints) + _store_stand_ins(members, fingerprints)
-    _retire(changed, {m.column_id for m in members})
+    return _store(members, statuses) + _share_dates(members, fingerprints) + _store_stand_ins(members, fingerprints)
 
 
 def _store_stand_ins(members, fingerprints):
@@ -491,8 +504,7 @@ def _rename(group, members):
 
 def _refresh_alone(article, today=None):
     """A document in no group: a normative 法规 is its own only version; anything else has no 时效性."""
-    changed = _store([article], {id(article): _own_status(article, [], NO_REPEALS, today)})
-    _retire(changed, {article.column_id for article in changed})
+    return _store([article], {id(article): _own_status(article, [], NO_REPEALS, today)})
 
 
 def _store(members, statuses):
@@ -504,30 +516,12 @@ def _store(members, statuses):
     return changed
 
 
-def _retire(changed, columns):
-    """Queue the index entries of the versions whose status changed; retire the cached pages of `columns`
-    (every page that lists the versions: a version's page, a 新旧对照, a column with its statuses)."""
-    from ..search import queue
-
-    queue.enqueue([m.pk for m in changed])
-    if columns:
-        cache_invalidation.invalidate([cache_invalidation.SITE, *map(cache_invalidation.column_token, columns)])
-
-
-def connect():
-    from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-
-    pre_save.connect(before_save, sender=Article, dispatch_uid="regulations_before_save")
-    post_save.connect(after_save, sender=Article, dispatch_uid="regulations_after_save")
-    pre_delete.connect(before_delete, sender=Article, dispatch_uid="regulations_before_delete")
-    post_delete.connect(after_delete, sender=Article, dispatch_uid="regulations_after_delete")
 # --- staff actions and the whole archive ----------------------------------------------------------------------
 
 
 def _save_by_hand(article, group, user, reason):
     article.regulation, article.regulation_by_hand = group, True
-    article._history_user, article._change_reason = user, reason
-    article.save()
+    service.save(article, user=user, reason=reason)
 
 
 def attach(article, group, user=None):
@@ -547,7 +541,7 @@ def detach(article, user=None):
 def merge(keep, others, user=None):
     """Move the versions of `others` into `keep` (by hand); the emptied groups disappear. Returns how many moved."""
     moved = 0
-    with transaction.atomic():
+    with service.bulk(), transaction.atomic():
         for article in Article.objects.filter(regulation__in=others):
             _save_by_hand(article, keep, user, f"合并到法规“{keep.title}”")
             moved += 1
@@ -558,7 +552,7 @@ def merge(keep, others, user=None):
 def sync_all(today=None):
     """Group every document, derive every status, over the whole archive: after upgrading an existing archive,
     and daily (cron), when 尚未生效 versions come into force. Returns {"grouped", "changed"} counts."""
-    with cache_invalidation.batched_invalidation():
+    with service.bulk():
         grouped = 0
         rows = Article.objects.only(*FIELDS, "text", "regulation_by_hand").order_by("pk")
         for article in rows.iterator(chunk_size=200):
@@ -567,12 +561,12 @@ def sync_all(today=None):
         before = dict(Article.objects.values_list("pk", "validity"))
         for group_id in Regulation.objects.values_list("pk", flat=True):
             with transaction.atomic():
-                refresh(group_id, today)
+                service.derived(m.pk for m in refresh(group_id, today))
         alone = Article.objects.filter(Q(kind=Article.Kind.REGULATION) | ~Q(validity="") | ~Q(validity_override=""),
                                        regulation__isnull=True)
         for article in alone.only(*FIELDS, "text"):
             with transaction.atomic():
-                _refresh_alone(article, today)
+                service.derived(m.pk for m in _refresh_alone(article, today))
         after = Article.objects.values_list("pk", "validity")
         return {"grouped": grouped, "changed": sum(1 for pk, value in after if before.get(pk) != value)}
 
@@ -590,6 +584,7 @@ def _sync_one(article):
         if (group.pk if group else None) != article.regulation_id:
             updates["regulation"] = group
     if updates:
+        before = service.remember([article.pk])
         Article.objects.filter(pk=article.pk).update(**updates)
-        _retire([article], [])
+        service.updated([article.pk], before=before)
     return int("regulation" in updates)

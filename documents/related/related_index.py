@@ -1,7 +1,7 @@
 """The stored related documents (相关文档) of every published document, and how they are kept true.
 
 - **In full** (`refresh_all`: `manage.py refresh_related`, nightly from cron; an import adding a large share of the
-  archive): every published document is cut into words once; the document frequencies (TermFrequency), each
+  archive, or to finish one that stopped before this step): every published document is cut into words once; the document frequencies (TermFrequency), each
   document's distinctive words (ArticleTerm) and its list (RelatedDocument) are recomputed (documents.related.related_terms
   says how).
 - **A saved or deleted document** (`refresh`, from signals; an import's documents at its end): its words are
@@ -19,7 +19,6 @@ from collections import Counter, defaultdict
 from django.db import transaction
 
 from ..changes import cache_invalidation
-from ..changes.batching import ArticleBatch
 from ..models import Article, ArticleTerm, RelatedDocument, TermFrequency
 from .related_terms import MIN_SCORE, best, scores, weigh, word_counts
 
@@ -74,16 +73,39 @@ def refresh_all():
         for word, weight in weights.items():
             postings[word].append((pk, weight))
     lists, _ = _lists(terms, postings, groups, terms)
-    with transaction.atomic():
-        TermFrequency.objects.all().delete()
-        TermFrequency.objects.bulk_create(
-            (TermFrequency(term=word, documents=n) for word, n in held.items()), batch_size=2000
-        )
-        ArticleTerm.objects.all().delete()
-        _create_terms(terms, groups)
-        gone = set(RelatedDocument.objects.order_by().values_list("article_id", flat=True).distinct()) - set(lists)
-        _retire(_store(lists, gone))
+    _replace_frequencies(held)
+    _replace_terms(terms, groups)
+    gone = set(RelatedDocument.objects.order_by().values_list("article_id", flat=True).distinct()) - set(lists)
+    _retire(_store(lists, gone))
     return len(documents)
+
+
+# The whole archive's rows are replaced a chunk a transaction, never a whole table in one: a site serving
+# meanwhile (SQLite has one writer at a time) waits for a chunk, not for the whole computation. Readers see old and
+# new rows side by side until the end, as they see frequencies drift between two full computations.
+
+
+def _replace_frequencies(held):
+    words = sorted(held)
+    for chunk in _chunked(words, 2000):
+        with transaction.atomic():
+            TermFrequency.objects.filter(term__in=chunk).delete()
+            TermFrequency.objects.bulk_create(TermFrequency(term=word, documents=held[word]) for word in chunk)
+    stale = [pk for pk, term in TermFrequency.objects.order_by().values_list("pk", "term") if term not in held]
+    for chunk in _chunked(stale):
+        with transaction.atomic():
+            TermFrequency.objects.filter(pk__in=chunk).delete()
+
+
+def _replace_terms(terms, groups):
+    for chunk in _chunked(sorted(terms), TEXTS):
+        with transaction.atomic():
+            ArticleTerm.objects.filter(article_id__in=chunk).delete()
+            _create_terms({pk: terms[pk] for pk in chunk}, groups)
+    stored = set(ArticleTerm.objects.order_by().values_list("article_id", flat=True).distinct())
+    for chunk in _chunked(stored - set(terms)):
+        with transaction.atomic():
+            ArticleTerm.objects.filter(article_id__in=chunk).delete()
 
 
 def refresh(ids, showing=()):
@@ -191,13 +213,15 @@ def _store(lists, gone=()):
         for pk, related, score in rows.values_list("article_id", "related_id", "score"):
             stored[pk].append((related, round(score, 4)))
     rewrite = [pk for pk, rows in lists.items() if [(o, round(s, 4)) for o, s in rows] != stored[pk]]
+    written = set(rewrite)
     for chunk in _chunked(rewrite + list(gone)):
-        RelatedDocument.objects.filter(article_id__in=chunk).delete()
-    RelatedDocument.objects.bulk_create(
-        (RelatedDocument(article_id=pk, related_id=o, rank=rank, score=s)
-         for pk in rewrite for rank, (o, s) in enumerate(lists[pk], start=1)),
-        batch_size=2000,
-    )
+        with transaction.atomic():  # a chunk a transaction (refresh_all rewrites every list)
+            RelatedDocument.objects.filter(article_id__in=chunk).delete()
+            RelatedDocument.objects.bulk_create(
+                (RelatedDocument(article_id=pk, related_id=o, rank=rank, score=s)
+                 for pk in chunk if pk in written for rank, (o, s) in enumerate(lists[pk], start=1)),
+                batch_size=2000,
+            )
     return {pk for pk in rewrite if [o for o, _ in lists[pk]] != [o for o, _ in stored[pk]]}
 
 
@@ -210,43 +234,60 @@ def _retire(article_ids):
         cache_invalidation.invalidate([cache_invalidation.column_token(column) for column in columns])
 
 
-# --- keeping it true: signal handlers (connected in DocumentsConfig.ready) and the import's batch -------------
-
-def _bring_up_to_date(ids):
-    """After a block of saves: those documents' lists, or everything when they are a large share of the archive
-    (or nothing was computed yet)."""
-    if len(ids) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
-        refresh_all()
-    else:
-        refresh(ids)
+# --- keeping it true: the change path's subscriber (documents/changes/service.py) ------------------------------
 
 
-# Inside `batched_related()` (an import) saved articles are only collected, and brought up to date at its end.
-_batch = ArticleBatch(_bring_up_to_date, one=refresh)
-batched_related = _batch.collecting
+class Related:
+    """The lists of the saved articles whose title, text, group, status or place in the bin changed (a save that
+    changes none of it, pinning, a cover, the column, the date, leaves them), of deleted articles, and of the
+    documents whose lists showed them. Many at once: those documents' lists, or everything when the new ones among
+    them are a large share of the archive (or nothing was computed yet)."""
+
+    name, command = "相关文档", "refresh_related"
+    remembers = tuple(name for name in Article.RELATED_BASIS)
+
+    def deleting(self, ids):
+        return {pk: shown for pk, shown in _showing_each(ids).items()}
+
+    def _affected(self, change):
+        known = [pk for pk in change.saved if pk in change.before]
+        return (change.saved - set(known)) | _basis_changed(known, change.before)
+
+    def one(self, change):
+        showing = set().union(*change.gone.get(self.name, {}).values())
+        ids = self._affected(change) | change.deleted
+        if ids:
+            refresh(ids, showing=showing)
+
+    def many(self, change):
+        showing = set().union(*change.gone.get(self.name, {}).values())
+        ids = self._affected(change) | change.deleted
+        if not ids:
+            return
+        added = change.saved - set(change.before)  # new documents move the frequencies; a status change, little
+        if len(added) > FULL_SHARE * Article.objects.published().count() or not TermFrequency.objects.exists():
+            refresh_all()
+            return
+        for chunk in _chunked(sorted(ids), TEXTS):  # a transaction each: the site's writers never wait long
+            with transaction.atomic():
+                refresh(chunk, showing=showing)
+            showing = ()
 
 
-def article_saved(sender, instance, raw=False, **kwargs):
-    if raw:
-        return
-    basis = instance.related_basis()
-    if getattr(instance, "related_loaded", None) != basis:  # unknown (new, or loaded in part) or changed
-        instance.related_loaded = basis
-        _batch.saved(instance.pk)
+def _basis_changed(ids, before):
+    """Those of `ids` whose related basis differs from `before` ({id: {field: value}}), a few bodies at a time."""
+    fields, changed = Article.RELATED_BASIS, set()
+    for chunk in _chunked(ids, TEXTS):
+        rows = Article.objects.filter(pk__in=chunk).order_by().values("pk", *fields)
+        changed |= {row["pk"] for row in rows if any(row[name] != before[row["pk"]][name] for name in fields)}
+    return changed
 
 
-def article_deleting(sender, instance, **kwargs):
-    # Its rows go with it: remember whose lists showed it.
-    instance._related_showing = _showing({instance.pk})
-
-
-def article_deleted(sender, instance, **kwargs):
-    refresh([instance.pk], showing=getattr(instance, "_related_showing", ()))
-
-
-def connect():
-    from django.db.models.signals import post_delete, post_save, pre_delete
-
-    post_save.connect(article_saved, sender=Article, dispatch_uid="related_article_saved")
-    pre_delete.connect(article_deleting, sender=Article, dispatch_uid="related_article_deleting")
-    post_delete.connect(article_deleted, sender=Article, dispatch_uid="related_article_deleted")
+def _showing_each(ids):
+    """{id: the documents whose lists show it}."""
+    found = defaultdict(set)
+    for chunk in _chunked(ids):
+        rows = RelatedDocument.objects.filter(related_id__in=chunk).order_by()
+        for pk, related in rows.values_list("article_id", "related_id"):
+            found[related].add(pk)
+    return found

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field, replace
 from ..common.sanitize import clean_text
 from . import analysis
 from .highlight import Highlighter
+from ..common.limits import MAX_QUERY_CHARS
 
-MAX_QUERY_CHARS = 100
 # What one query may cost (a single character is a prefix search over the bigrams, the costliest step): at most
 # MAX_TERMS strings (each run of a clause counts), MAX_SINGLE_CHARS of them single characters, expanding to at
 # most MAX_EXPANSIONS bigram terms over the whole index (的 expands to about 3,400, 法 to 1,400, 罚 to 260).

@@ -1,7 +1,8 @@
 """The durable queue of index updates.
 
-Every save or delete of an Article (admin, import, shell) records an IndexOperation from a signal handler, in
-the same database transaction as the change when the caller runs one (the admin and the importer do). Nothing
+Every save or delete of an Article (admin, import, shell) records an IndexOperation through the change path
+(documents/changes/service.py, `IndexQueue`), in the same database transaction as the change (a block of many
+changes: once at its end). Nothing
 touches the index there: apply_pending() applies the queue later, under the index lock, one writer at a time.
 Each operation only names an article: applying it looks at the article's state *now* (published -> indexed,
 anything else -> removed), so the order and number of operations do not matter.
@@ -124,16 +125,20 @@ def _apply_through_haystack(backend, using, articles=None):
     return applied
 
 
-# --- signal handlers (connected in DocumentsConfig.ready) -----------------------------------------------------
+# --- keeping it true: the change path's subscriber, and signal handlers (connected in DocumentsConfig.ready) --
 
 
-def article_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        enqueue([instance.pk])
+class IndexQueue:
+    """Queues an index update of every changed article (its status, or a derived field such as 时效性, changed what
+    it is found by), a removal of every deleted one."""
 
+    name, command, remembers, follows_derived = "搜索索引", "search_sync", (), True
 
-def article_deleted(sender, instance, **kwargs):
-    enqueue([instance.pk], IndexOperation.Action.DELETE)
+    def one(self, change):
+        enqueue(sorted((change.saved | change.derived) - change.deleted))
+        enqueue(sorted(change.deleted), IndexOperation.Action.DELETE)
+
+    many = one
 
 
 def attachment_changed(sender, instance, raw=False, **kwargs):
@@ -180,8 +185,6 @@ def connect():
     from django.core import signals
     from django.db.models.signals import post_delete, post_save
 
-    post_save.connect(article_saved, sender=Article, dispatch_uid="search_article_saved")
-    post_delete.connect(article_deleted, sender=Article, dispatch_uid="search_article_deleted")
     post_save.connect(attachment_changed, sender=Attachment, dispatch_uid="search_attachment_saved")
     post_delete.connect(attachment_changed, sender=Attachment, dispatch_uid="search_attachment_deleted")
     for model in (Speaker, Meeting, Column):

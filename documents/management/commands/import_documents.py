@@ -2,9 +2,11 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from documents.changes import service
 from documents.ingest.importer import import_paths
 from documents.ingest.pipeline import ImportProblem, LookupCache
 from documents.models import Article
+from documents.search.backend import IndexBusy
 from documents.search.queue import apply_pending
 
 
@@ -26,21 +28,32 @@ class Command(BaseCommand):
                 LookupCache().column(options["column"])
             except ImportProblem as problem:
                 raise CommandError(str(problem)) from None
-        report = import_paths(
-            options["paths"],
-            status=options["status"],
-            default_column=options["column"],
-            update=options["update"],
-            dry_run=options["dry_run"],
-            progress=False if options["no_progress"] else None,
-        )
+        try:
+            report = import_paths(
+                options["paths"],
+                status=options["status"],
+                default_column=options["column"],
+                update=options["update"],
+                dry_run=options["dry_run"],
+                progress=False if options["no_progress"] else None,
+            )
+        except KeyboardInterrupt:
+            raise CommandError("导入被中断：已保存的文档保留；再次导入会跳过它们，请依次运行 "
+                               f"{service.resume_hint()} 补全（可重复运行）", returncode=1) from None
         for failure in report.failures:
             self.stderr.write(f"失败：{failure}")
         for note in report.notes:
             self.stdout.write(f"提示：{note}")
+        for what, command in report.unfinished:
+            self.stderr.write(f"未完成：{what}。文档已保存；运行 manage.py {command} 补全（可重复运行）")
         if not options["dry_run"]:
             # Indexed in bulk once the documents are in, not one index commit per document.
-            apply_pending()
+            try:
+                apply_pending()
+            except IndexBusy:
+                self.stdout.write("提示：搜索索引正被另一个进程写入；排队的更新由后台（search_sync --loop）或 "
+                                  "manage.py search_sync 写入")
         self.stdout.write(("（试运行，没有写入任何内容）" if options["dry_run"] else "") + report.summary())
-        if report.failed:
-            raise CommandError(f"有 {report.failed} 处导入失败，见上面的说明", returncode=1)
+        if report.failed or report.unfinished:
+            problems = report.failed + len(report.unfinished)
+            raise CommandError(f"有 {problems} 处导入失败或未完成，见上面的说明", returncode=1)
