@@ -7,7 +7,6 @@ reader typed (a search's query, a filter's name) goes into a channel's title as 
 """
 
 import html
-import re
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -15,7 +14,6 @@ from django.contrib.syndication.views import Feed
 from django.db.models.functions import Substr
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Rss201rev2Feed
 from django.utils.html import escape, strip_tags
 
 from ..common import dates

@@ -6,7 +6,6 @@ from django.urls import reverse
 
 from . import api, find_in_page, pages
 from .cache import cached_page, depends_on_column
-from .context_processors import site as site_context
 from ..models import Article, Column, Meeting, Speaker
 from .year_chart import year_chart
 

@@ -1,7 +1,6 @@
 """What a downloaded document holds, whatever its format: the title, the metadata block, the 修订沿革 and the body as
 blocks (headings, paragraphs, tables), read from the same fields and body the article page shows."""
 
-import datetime
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
