@@ -167,6 +167,15 @@ HAYSTACK_CONNECTIONS = {
         "INCLUDE_SPELLING": False,
     },
 }
+# An OpenSearch cluster instead (docs/search-cluster.md): SEARCH_URL names one node or several, comma-separated (the
+# client goes on through the others when one is down); SEARCH_INDEX_PREFIX lets several archives share a cluster.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+if SEARCH_URL:
+    HAYSTACK_CONNECTIONS["default"] = {
+        "ENGINE": "documents.search.backends.opensearch.OpenSearchEngine",
+        "URL": SEARCH_URL,
+        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "congress"),
+    }
 
 # Longest evaluation one search may take (documents/search/budget.py): past it the search stops and answers what it
 # has found, with a note, well inside gunicorn's 60-second worker timeout.
