@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts, stops and inspects a local OpenSearch cluster of NODES nodes, one JVM each, on loopback ports, with all
 # its data and logs under var/opensearch/. Usage: cluster.sh start|stop|status|url|start-node N|stop-node N|kill-node N
-# start waits until the cluster is green and prints its URL on stdout (everything else goes to stderr).
+# start waits until the cluster is green and prints its nodes' URLs on stdout, comma-separated, as SEARCH_URL takes
+# them (everything else goes to stderr).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 here="$root/search-cluster"
@@ -13,6 +14,8 @@ HEAP=${OPENSEARCH_HEAP:-512m}
 CLUSTER=${OPENSEARCH_CLUSTER:-congress}
 WAIT=${OPENSEARCH_WAIT_SECONDS:-180}
 
+# Every node's address, comma-separated: the site's client goes on through the others when one node is down.
+urls() { local i out=""; for i in $(seq 1 "$NODES"); do out="${out:+$out,}$(node_url "$i")"; done; echo "$out"; }
 url() { echo "http://127.0.0.1:${HTTP_BASE}/"; }
 node_url() { echo "http://127.0.0.1:$((HTTP_BASE + $1 - 1))/"; }
 pid_of() { cat "$var/node-$1.pid" 2>/dev/null || true; }
@@ -76,13 +79,13 @@ case "${1:-}" in
     build
     for i in $(seq 1 "$NODES"); do start_node "$i"; done
     wait_green
-    url ;;
+    urls ;;
   stop) for i in $(seq 1 "$NODES"); do stop_node "$i" TERM; done ;;
   start-node) build; start_node "$2" ;;
   stop-node) stop_node "$2" TERM ;;
   kill-node) stop_node "$2" KILL ;;
   status) curl -fsS "$(url)_cluster/health?pretty" ;;
-  url) url ;;
+  url) urls ;;
   node-url) node_url "$2" ;;
   *) echo "usage: $0 start|stop|status|url|node-url N|start-node N|stop-node N|kill-node N" >&2; exit 2 ;;
 esac

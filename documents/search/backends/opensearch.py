@@ -10,9 +10,9 @@ term: the Whoosh path's expansion bound has nothing to bound here).
 
 Ranking follows ranking.py's order: what the whole query names, then the tiers (the string in the title > the byline
 > the body > only its words; an equivalent form weighs equivalents.SHARE of the typed one), all as constant scores;
-below them a document not superseded (已被修改 last), then OpenSearch's BM25 on the words squeezed under the
-smallest gap between tiers, then newest first. Whoosh's BM25 bands are not reproduced: inside a tier the order may
-differ (docs/search-cluster.md).
+then a document not superseded before one 已被修改, then the band of the words' BM25, then newest first (ORDER
+turns the summed score into that key). The BM25 is OpenSearch's (its idf differs a little from the Whoosh path's),
+so inside a tier two documents of neighbouring bands may swap (docs/search-cluster.md).
 
 The live index is an alias over a physical index; rebuild() builds a new physical index beside it and moves the
 alias in one step. Writes wait for the refresh that makes them searchable.
@@ -37,12 +37,33 @@ log = logging.getLogger(__name__)
 
 GAP = "_"  # never a term: analysis.RUN leaves out the underscore
 PRETOKENISED, POSITIONED = "pretokenised", "pretokenised_positions"
-# Constant scores sit far apart; BM25 of the words (at most WORDS_CAP) and the bonus of a document in force
-# (IN_FORCE) stay below the smallest gap between tiers: an equivalent found in the body.
+# Scores: the tiers are constant scores, multiples of the smallest gap between two (an equivalent found in the
+# body). Below that gap, the script of ORDER adds what Whoosh's sort key has after the tier: IN_FORCE for a document
+# not superseded (已被修改 last), then the band of the words' BM25 (sent squeezed under WORDS_CAP, unsqueezed there),
+# scaled under BAND_ROOM. What the whole query names sits at NAME_STEP levels (in ranking.names' order), far above
+# any tier sum yet low enough for a float score to keep the smaller parts.
 SMALLEST_TIER = ranking.BODY_SCORE * equivalents.SHARE
 IN_FORCE = SMALLEST_TIER / 2
 WORDS_CAP = SMALLEST_TIER / 2 * 0.98
 WORDS_HALF = 10.0  # the BM25 score squeezed to half of WORDS_CAP
+BAND_ROOM = SMALLEST_TIER / 2 * 0.98
+BANDS = 80  # the bands kept: BM25 from 1.25 ** -40 to 1.25 ** 40
+NAME_STEP = 1e6
+ORDER = """
+double s = _score;
+double level = 0;
+if (s >= params.name_step) { level = params.name_step * Math.floor(s / params.name_step); s = 0; }
+double tier = params.smallest * Math.floor(s / params.smallest);
+double w = Math.min(s - tier, params.cap * 0.999);
+double band = 0;
+if (w > 0) {
+  double bm25 = params.half * w / (params.cap - w);
+  double b = Math.floor(Math.log(bm25) / Math.log(params.ratio)) + params.bands / 2;
+  band = Math.max(0, Math.min(params.bands, b)) * params.room / params.bands;
+}
+boolean amended = doc[params.validity].size() > 0 && doc[params.validity].value == 'amended';
+return level + tier + band + (amended ? 0 : params.in_force);
+"""
 AGGREGATION_SIZE = 10_000  # every value of a facet (years, columns, speakers: hundreds at most)
 MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window: pages past it are empty
 TIMEOUT = 10  # seconds a search may take (each attempt)
@@ -220,12 +241,18 @@ def build_query(parsed, filters, named, weights):
                 "script": {"source": "params.cap * _score / (_score + params.half)",
                            "params": {"cap": WORDS_CAP, "half": WORDS_HALF}},
             }})
-        should.append(_constant({"bool": {"must_not": {"term": {schema.VALIDITY.name: "amended"}}}}, IN_FORCE))
-        names = [_constant({"term": {n.field: n.key}}, n.weight) for n in named if n.key and n.weight]
+        levels = [(n, NAME_STEP * (len(named) - i)) for i, n in enumerate(named)]
+        names = [_constant({"term": {n.field: n.key}}, level) for n, level in levels if n.key and n.weight]
         if names:
             should.append({"dis_max": {"queries": names}})
-    return {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not, "should": should,
-                     "filter": _filters(filters)}}
+    query = {"bool": {"must": must or [{"match_all": {}}], "must_not": must_not, "should": should,
+                      "filter": _filters(filters)}}
+    if not parsed.groups:
+        return query
+    return {"script_score": {"query": query, "script": {"source": ORDER, "params": {
+        "name_step": NAME_STEP, "smallest": SMALLEST_TIER, "cap": WORDS_CAP, "half": WORDS_HALF,
+        "ratio": weights.band, "bands": BANDS, "room": BAND_ROOM, "in_force": IN_FORCE,
+        "validity": schema.VALIDITY.name}}}}
 
 
 def _sort(sort):
