@@ -65,7 +65,9 @@ boolean amended = doc[params.validity].size() > 0 && doc[params.validity].value 
 return level + tier + band + (amended ? 0 : params.in_force);
 """
 AGGREGATION_SIZE = 10_000  # every value of a facet (years, columns, speakers: hundreds at most)
-MAX_WINDOW = 10_000  # OpenSearch's index.max_result_window: pages past it are empty
+# How deep results may be read (index.max_result_window): search() reads pages of at most 100, and a recall check
+# reads every result at once.
+MAX_WINDOW = 100_000
 TIMEOUT = 10  # seconds a search may take (each attempt)
 WRITE_TIMEOUT = 120  # seconds a bulk write may take (each attempt): long laws, and a node busy collecting garbage
 BUILD_CHUNK = 200
@@ -107,6 +109,7 @@ def index_body(replicas):
         "settings": {
             "number_of_shards": 1,
             "number_of_replicas": replicas,
+            "max_result_window": MAX_WINDOW,
             "analysis": {
                 "filter": {"gap": {"type": "stop", "stopwords": [GAP]}},
                 "analyzer": {
@@ -264,10 +267,10 @@ def _sort(sort):
 
 
 def search_body(parsed, filters, sort, page, per_page, named, weights):
-    start = (page - 1) * per_page
-    size = per_page if start + per_page <= MAX_WINDOW else 0
+    start = min((page - 1) * per_page, MAX_WINDOW)
+    size = min(per_page, MAX_WINDOW - start)
     facets = {name: {"terms": {"field": name, "size": AGGREGATION_SIZE}} for name in schema.FACETS}
-    body = {"query": build_query(parsed, filters, named, weights), "sort": _sort(sort), "from": min(start, MAX_WINDOW - size),
+    body = {"query": build_query(parsed, filters, named, weights), "sort": _sort(sort), "from": start,
             "size": size, "track_total_hits": True, "_source": False}
     dates = _date_range(filters)
     if dates is None:
