@@ -160,8 +160,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        # Chinese analysis (jieba words + character bigrams); see documents/search/backend.py.
-        "ENGINE": "documents.search.backend.ChineseWhooshEngine",
+        # Chinese analysis (jieba words + character bigrams); see documents/search/backends/whoosh.py.
+        "ENGINE": "documents.search.backends.whoosh.ChineseWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
         # Spelling suggestions split on spaces (useless for Chinese) and cost about 1 s a query.
         "INCLUDE_SPELLING": False,

@@ -23,12 +23,7 @@ def build_index():
     """A full build on whichever backend haystack's default connection is."""
     from documents.search import indexing
 
-    backend = indexing.get_backend()
-    if hasattr(backend, "rebuild"):
-        search_index = indexing.get_search_index()
-        backend.rebuild(search_index, search_index.index_queryset())
-    else:
-        indexing.rebuild()
+    indexing.rebuild()
 
 
 class Place:

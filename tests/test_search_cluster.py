@@ -78,7 +78,7 @@ def test_the_queue_keeps_what_the_cluster_did_not_acknowledge_and_drains_when_it
 def test_a_down_cluster_gives_a_503_search_page_and_pages_still_work(client, cluster, settings):
     load_sample()
     with use_cluster(DOWN_URL, "down", settings):
-        response = client.get(reverse("search"), {"q": "国务院"})
+        response = client.get(reverse("documents:search"), {"q": "国务院"})
         assert response.status_code == 503
         assert "搜索暂不可用" in response.content.decode()
         article = Article.objects.get(pk=1)

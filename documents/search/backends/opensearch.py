@@ -19,10 +19,10 @@ alias in one step. Writes wait for the refresh that makes them searchable.
 """
 
 import datetime
-import logging
-import time
+import os
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from haystack.backends import BaseEngine, BaseSearchBackend, BaseSearchQuery
 from haystack.exceptions import SkipDocument
 from haystack.utils import get_identifier
@@ -30,13 +30,10 @@ from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as errors
 
 from .. import analysis, equivalents, ranking, schema
-from ..backend import IndexUnavailable
-from ..interface import Found
-
-log = logging.getLogger(__name__)
+from ..interface import Found, IndexUnavailable, SearchUnavailable
 
 GAP = "_"  # never a term: analysis.RUN leaves out the underscore
-PRETOKENISED, POSITIONED = "pretokenised", "pretokenised_positions"
+PRETOKENISED, POSITIONED = schema.PRETOKENISED, schema.POSITIONED
 # Scores: the tiers are constant scores, multiples of the smallest gap between two (an equivalent found in the
 # body). Below that gap, the script of ORDER adds what Whoosh's sort key has after the tier: IN_FORCE for a document
 # not superseded (已被修改 last), then the band of the words' BM25 (sent squeezed under WORDS_CAP, unsqueezed there),
@@ -74,10 +71,6 @@ BUILD_CHUNK = 200
 CHUNK_BYTES = 8 * 1024 * 1024
 
 
-class SearchUnavailable(IndexUnavailable):
-    """The cluster did not answer (down, unreachable, or no shard copy left): search says 搜索暂不可用."""
-
-
 def hosts(url):
     """The client's hosts from SEARCH_URL: one URL or several, comma-separated (each node: a client survives one)."""
     found = []
@@ -89,18 +82,6 @@ def hosts(url):
 
 
 # --- the index's settings, mapping and documents -----------------------------------------------------------------
-
-
-def mapping_of(field):
-    """How one schema field is indexed on the cluster: by its kind (schema.py names the fields and their kinds)."""
-    if field.kind == schema.WORDS:
-        return {"type": "text", "analyzer": PRETOKENISED}
-    if field.kind == schema.BIGRAMS:
-        return {"type": "text", "analyzer": POSITIONED, "norms": False, "index_options": "positions",
-                "index_prefixes": {"min_chars": 1, "max_chars": 1}}
-    if field.kind == schema.DATE_KIND:
-        return {"type": "date", "format": "strict_date"}
-    return {"type": "keyword"}
 
 
 def index_body(replicas):
@@ -122,7 +103,7 @@ def index_body(replicas):
             "dynamic": "strict",
             # The texts are rebuilt from the database, never read back: the source keeps only the small fields.
             "_source": {"excludes": texts},
-            "properties": {field.name: mapping_of(field) for field in schema.FIELDS},
+            "properties": schema.opensearch_mapping(),
         },
     }
 
@@ -311,6 +292,9 @@ class OpenSearchBackend(BaseSearchBackend):
         super().__init__(connection_alias, **options)
         self.url = options["URL"]
         self.alias = f"{options.get('INDEX_PREFIX') or 'congress'}-articles"
+        # Where the writers' lock lives (backends.whoosh.index_lock): the applier, the requests' updates and a
+        # rebuild of this machine take turns, as they do on Whoosh (a rebuild must not miss a save made meanwhile).
+        self.path = os.path.join(settings.VAR_DIR, "opensearch-locks", self.alias)
         self.replicas = int(options.get("REPLICAS", 1))
         self.client = OpenSearch(hosts=hosts(self.url), timeout=options.get("TIMEOUT", TIMEOUT), max_retries=2,
                                  retry_on_timeout=True, http_compress=True)
