@@ -8,7 +8,7 @@ import importlib
 
 import pytest
 
-from documents.dates import parse_partial_date
+from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, Speaker
 from documents.search.query import MAX_TERMS, Filters, search
 from documents.search.scripts import fold

@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from documents.models import Article, IndexOperation
 from documents.search import indexing, queue
-from documents.search.backends.opensearch import OpenSearchBackend, SearchUnavailable
+from documents.search.backends.opensearch import OpenSearchBackend
+from documents.search.interface import SearchUnavailable
 from documents.search.query import search
 from tests.search_support import cluster_or_skip, load_sample, unique_prefix, use_cluster
 
