@@ -62,17 +62,17 @@ def rebuild(*, procs=None, using="default", lock_timeout=LOCK_TIMEOUT, progress=
     procs=None: settings.SEARCH_BUILD_PROCS writer processes for a large archive, one for a small one."""
     backend = get_backend(using)
     search_index = get_search_index(using)
+    if procs is None:
+        large = search_index.index_queryset(using).count() >= PARALLEL_ABOVE
+        procs = settings.SEARCH_BUILD_PROCS if large else 1
     if not isinstance(backend, ChineseWhooshSearchBackend):
         with index_lock(backend.path, lock_timeout):
             covered = list(IndexOperation.objects.values_list("id", flat=True))
             count = backend.rebuild(search_index, search_index.index_queryset(using).iterator(chunk_size=200),
-                                    progress)
+                                    progress, procs=procs)
             IndexOperation.objects.filter(id__in=covered).delete()
         return count
     path = os.path.normpath(backend.path)
-    if procs is None:
-        large = search_index.index_queryset(using).count() >= PARALLEL_ABOVE
-        procs = settings.SEARCH_BUILD_PROCS if large else 1
     with index_lock(path, lock_timeout):
         covered = list(IndexOperation.objects.values_list("id", flat=True))
         backend.setup_complete = False
