@@ -74,6 +74,12 @@ def test_the_queue_keeps_what_the_cluster_did_not_acknowledge_and_drains_when_it
     assert search("水母").count == 0
     assert queue.apply_pending() == 1 and queue.pending_count() == 0
     assert [hit.pk for hit in search("水母").hits] == [1]
+    article.status = Article.Status.DRAFT
+    article.save()
+    assert queue.apply_pending() == 1
+    assert search("水母").count == 0 and 1 not in cluster.indexed_ids()
+    article.delete()
+    assert queue.apply_pending() == 1  # removing what is already gone is no error
 
 
 def test_a_down_cluster_gives_a_503_search_page_and_pages_still_work(client, cluster, settings):
