@@ -31,3 +31,19 @@ def test_search_url_names_one_node_or_several():
     assert opensearch.hosts("http://127.0.0.1:9200/") == [{"host": "127.0.0.1", "port": 9200, "use_ssl": False}]
     two = opensearch.hosts("http://127.0.0.1:9200/, https://u:p@search.example:9443/")
     assert two[1] == {"host": "search.example", "port": 9443, "use_ssl": True, "http_auth": ("u", "p")}
+
+
+def test_a_forked_process_gets_its_own_client():
+    """gunicorn forks its workers from a master that searched once (warm_up): they must not share its sockets."""
+    import os
+
+    backend = opensearch.OpenSearchBackend("default", URL="http://127.0.0.1:9200/")
+    first = backend.client
+    assert backend.client is first
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child reports whether it got a client of its own
+        os.write(writer, b"own" if backend.client is not first else b"shared")
+        os._exit(0)
+    os.waitpid(pid, 0)
+    assert os.read(reader, 10) == b"own"

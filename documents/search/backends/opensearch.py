@@ -317,9 +317,19 @@ class OpenSearchBackend(BaseSearchBackend):
         # rebuild of this machine take turns, as they do on Whoosh (a rebuild must not miss a save made meanwhile).
         self.path = os.path.join(settings.VAR_DIR, "opensearch-locks", self.alias)
         self.replicas = int(options.get("REPLICAS", 1))
-        self.client = OpenSearch(hosts=hosts(self.url), timeout=options.get("TIMEOUT", TIMEOUT), max_retries=2,
-                                 retry_on_timeout=True, http_compress=True)
+        self.timeout = options.get("TIMEOUT", TIMEOUT)
+        self._client, self._client_pid = None, None
         self._ready = False
+
+    @property
+    def client(self):
+        """The cluster's client of this process: a process forked from one that searched (gunicorn's warmed
+        master) must not share its keep-alive connections, so it makes its own."""
+        if self._client is None or self._client_pid != os.getpid():
+            self._client = OpenSearch(hosts=hosts(self.url), timeout=self.timeout, max_retries=2,
+                                      retry_on_timeout=True, http_compress=True)
+            self._client_pid = os.getpid()
+        return self._client
 
     # --- the index ---------------------------------------------------------------------------------------------
     def index_exists(self):
