@@ -73,6 +73,8 @@ def cluster_or_skip():
     import pytest
 
     if not CLUSTER_URL:
+        if os.environ.get("SEARCH_TEST_REQUIRED") == "1":  # a CI pass that must exercise the cluster
+            pytest.fail("SEARCH_TEST_REQUIRED=1 but no SEARCH_TEST_URL names a cluster")
         pytest.skip("no SEARCH_TEST_URL: the OpenSearch backend is not exercised here")
     from opensearchpy import OpenSearch
 

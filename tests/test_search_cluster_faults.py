@@ -32,6 +32,8 @@ def cluster_sh(*args, timeout=240):
 @pytest.fixture
 def cluster(db, settings):
     if os.environ.get("SEARCH_TEST_FAULTS") != "1":
+        if os.environ.get("SEARCH_TEST_REQUIRED") == "1":
+            pytest.fail("SEARCH_TEST_REQUIRED=1 but SEARCH_TEST_FAULTS is not 1")
         pytest.skip("SEARCH_TEST_FAULTS=1 not set: these tests stop nodes of the cluster at SEARCH_TEST_URL")
     url, prefix = cluster_or_skip(), unique_prefix("faults")
     load_sample()
