@@ -15,7 +15,9 @@ turns the summed score into that key). The BM25 is OpenSearch's (its idf differs
 so inside a tier two documents of neighbouring bands may swap (docs/search-cluster.md).
 
 The live index is an alias over a physical index; rebuild() builds a new physical index beside it and moves the
-alias in one step. Writes wait for the refresh that makes them searchable.
+alias in one step. A write refreshes the index before it returns: a save is searchable once the queue let go of it
+(waiting for the periodic refresh instead cost the admin's save a second more; batches are small, a full build
+refreshes once).
 """
 
 import datetime
@@ -371,13 +373,13 @@ class OpenSearchBackend(BaseSearchBackend):
         otherwise: the index queue keeps its operations and tries again)."""
         self.setup()
         self._call(helpers.bulk, client=self.client, actions=self._actions(index, iterable, self.alias),
-                   chunk_size=BUILD_CHUNK, max_chunk_bytes=CHUNK_BYTES, refresh="wait_for",
+                   chunk_size=BUILD_CHUNK, max_chunk_bytes=CHUNK_BYTES, refresh=True,
                    request_timeout=WRITE_TIMEOUT)
 
     def remove(self, obj_or_string, commit=True):
         """Remove one document (already gone: nothing to do); returns once the cluster acknowledged it."""
         self.setup()
-        self._call(self.client.delete, index=self.alias, id=get_identifier(obj_or_string), refresh="wait_for",
+        self._call(self.client.delete, index=self.alias, id=get_identifier(obj_or_string), refresh=True,
                    params={"ignore": 404})
 
     def clear(self, models=None, commit=True):
