@@ -32,7 +32,7 @@ from haystack.utils import get_identifier
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as errors
 
-from .. import analysis, equivalents, ranking, schema
+from .. import analysis, budget, equivalents, ranking, schema
 from ..interface import Found, IndexUnavailable, SearchUnavailable
 
 GAP = "_"  # never a term: analysis.RUN leaves out the underscore
@@ -442,9 +442,14 @@ class OpenSearchBackend(BaseSearchBackend):
     def run_query(self, parsed, filters, sort, page, per_page):
         """The interface.Found of a parsed query, ranked as ranking.py orders (see the module docstring)."""
         body = search_body(parsed, filters, sort, page, per_page, ranking.names(parsed), ranking.weights())
+        spending = budget.current()
+        if spending.deadline is not None:  # the search's deadline (SEARCH_SECONDS) as the cluster's time limit
+            body["timeout"] = f"{max(1, int((spending.deadline - spending.clock()) * 1000))}ms"
         answer = self._call(self.client.search, index=self.alias, body=body)
         if answer.get("_shards", {}).get("failed"):
             raise SearchUnavailable(f"{self.url}: {answer['_shards']['failed']} shards failed")
+        if answer.get("timed_out"):
+            spending.cut = True  # answered with what the shards found in time; query.search() says so
         return read_answer(answer, parsed, [])
 
 
