@@ -86,6 +86,8 @@ def test_a_killed_node_leaves_searches_and_saves_going_and_the_cluster_heals(clu
             if number == SAVES // 2:
                 cluster_sh("kill-node", victim.removeprefix("node-"))
                 before = len(answers)
+                # The node is really gone (the cluster at SEARCH_TEST_URL is the one cluster.sh started).
+                assert cluster.client.cluster.health(wait_for_nodes="1", timeout="60s")["number_of_nodes"] == 1
             saved.append(save(number))
             queue.apply_pending()  # acknowledged by the cluster, or it raises and the test fails
         during = len(answers) - before
@@ -101,6 +103,8 @@ def test_a_killed_node_leaves_searches_and_saves_going_and_the_cluster_heals(clu
 
 def test_a_stopped_cluster_keeps_the_saves_queued_and_finds_them_once_back(cluster):
     cluster_sh("stop")
+    with pytest.raises(Exception):
+        cluster.client.cluster.health()  # nothing answers any more
     saved = [save(number) for number in range(3)]
     with pytest.raises(Exception):
         queue.apply_pending()
