@@ -87,7 +87,8 @@ def test_a_killed_node_leaves_searches_and_saves_going_and_the_cluster_heals(clu
                 cluster_sh("kill-node", victim.removeprefix("node-"))
                 before = len(answers)
                 # The node is really gone (the cluster at SEARCH_TEST_URL is the one cluster.sh started).
-                assert cluster.client.cluster.health(wait_for_nodes="1", timeout="60s")["number_of_nodes"] == 1
+                assert cluster.client.cluster.health(wait_for_nodes="1", timeout="60s",
+                                                    params={"request_timeout": 70})["number_of_nodes"] == 1
             saved.append(save(number))
             queue.apply_pending()  # acknowledged by the cluster, or it raises and the test fails
         during = len(answers) - before
