@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test fonts sample serve bench bench-scale clean
+.PHONY: run test install install-test fonts sample serve bench bench-scale clean opensearch opensearch-stop
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -77,6 +77,15 @@ bench: sample
 SIZES ?= 1,3,10
 bench-scale: install
 	$(BIN)/python bench/scale.py $(CORPUS) --sizes $(SIZES)
+
+# A local two-node OpenSearch cluster (one JVM per node, 512 MB heap each, loopback ports 9200-9201 and 9300-9301),
+# assembled from Maven Central by search-cluster/pom.xml; its data and logs live under var/opensearch/. The site uses
+# it when SEARCH_URL is set (see docs/search-cluster.md).
+opensearch:
+	@search-cluster/cluster.sh start
+
+opensearch-stop:
+	search-cluster/cluster.sh stop
 
 clean:
 	rm -rf $(VENV) var

@@ -5,7 +5,8 @@
 #   postgresql  for the second CI pass against a real PostgreSQL server, and the servers of its own that
 #               tests/test_postgres_serving.py starts and restarts (.ci/postgres-throwaway.sh)
 #   fonts-wqy-zenhei  the CJK font embedded in PDF downloads (documents/opendata/pdf.py)
-# Usage: .ci/system-packages.sh chromium [postgresql]
+#   opensearch  what search-cluster/ needs to assemble and start OpenSearch: a JDK, Maven and curl
+# Usage: .ci/system-packages.sh chromium [postgresql] [opensearch]
 set -euo pipefail
 
 # A file each package installs, to tell whether it is there.
@@ -14,11 +15,16 @@ declare -A MARKER=(
   [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
   [fonts-wqy-zenhei]=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
   [postgresql]=/usr/lib/postgresql
+  [default-jdk-headless]=/usr/bin/javac
+  [maven]=/usr/bin/mvn
+  [curl]=/usr/bin/curl
 )
-declare -A COMPANIONS=([chromium]=fonts-noto-cjk)
+declare -A COMPANIONS=([chromium]=fonts-noto-cjk [opensearch]="maven curl")
 missing=()
 for requested in "$@"; do
-  for package in $requested ${COMPANIONS[$requested]:-}; do
+  companions=${COMPANIONS[$requested]:-}
+  [ "$requested" = opensearch ] && requested=default-jdk-headless  # its JDK; Maven and curl are companions
+  for package in $requested $companions; do
     [ -e "${MARKER[$package]:?unknown package $package}" ] || missing+=("$package")
   done
 done

@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [CORPUS ...] [--sizes 1,3,10] [--queries 200] [--seed 2022] [--keep]
                                     [--unit 1] [--workers 2] [--recall 50] [--saves 5] [--results FILE]
+                                    [--backends whoosh,opensearch] [--search-url URL]
 
 For each size, in its own temporary folder (removed at the end unless --keep), a corpus is made from the real
 documents (default ../shared/corpus/): the documents as they are, then copies of them, each a distinct document
@@ -19,6 +20,11 @@ time, from the access log), the search page over HTTP, the workers' private and 
 busiest served --queries searches, the time from an admin save (the admin's add form through Django's test client) until the
 article is found over HTTP, and searches over HTTP during `manage.py rebuild_index`. Prints the figures side
 by side with their growth from the first size to the last, and the issue's goals beside them. Asserts nothing.
+
+--backends runs each size on each backend: the embedded Whoosh index, and an OpenSearch cluster at --search-url
+(default: SEARCH_URL, else `make opensearch`'s two local nodes), the same corpus copies for both (the same seed). On
+OpenSearch the index size is the primary shard's store, and the nodes' resident memory is measured beside the
+workers'.
 
 With --results FILE each size's figures are kept in FILE (JSON, with the commit and the time they were measured
 at) as soon as it is done, and the table covers every size in the file: sizes can be run one at a time (the
@@ -201,14 +207,40 @@ def build_archive(figures, args, workdir):
     started = time.perf_counter()
     indexed = rebuild(procs=2)
     figures["build_s"] = time.perf_counter() - started
-    index = workdir / "whoosh_index"
-    figures["index_mb"] = sum(f.stat().st_size for f in index.iterdir()) / 1e6
+    figures["index_mb"] = index_bytes(workdir) / 1e6
     figures["text_mb"] = indexed_text_bytes() / 1e6
     figures["index_ratio"] = figures["index_mb"] / figures["text_mb"]
     figures["db_mb"] = database_bytes(connection) / 1e6
     note(f"full build (rebuild(procs=2)): {indexed} documents in {figures['build_s']:.1f} s; index "
          f"{figures['index_mb']:.0f} MB = {figures['index_ratio']:.2f} × the {figures['text_mb']:.0f} MB of text "
          f"it holds; database {figures['db_mb']:.0f} MB")
+
+
+def cluster_backend():
+    """The OpenSearch backend this site searches, or None on Whoosh."""
+    from documents.search.indexing import get_backend
+
+    backend = get_backend()
+    return backend if hasattr(backend, "client") else None
+
+
+def index_bytes(workdir):
+    """The index on disk: Whoosh's folder, or the primary shard's store on the cluster (its replica doubles it)."""
+    backend = cluster_backend()
+    if backend is None:
+        return sum(f.stat().st_size for f in (workdir / "whoosh_index").iterdir())
+    backend.client.indices.refresh(index=backend.alias)
+    stats = backend.client.indices.stats(index=backend.alias, metric="store")
+    return stats["_all"]["primaries"]["store"]["size_in_bytes"]
+
+
+def node_memory(figures):
+    """The resident memory of the local cluster's node processes (search-cluster/cluster.sh's pid files)."""
+    pids = [int(p.read_text()) for p in sorted((ROOT / "var" / "opensearch").glob("node-*.pid"))]
+    sizes = [memory(pid, "/nonexistent")[2] for pid in pids if Path(f"/proc/{pid}").exists()]
+    if sizes:
+        figures["node_rss_mb"] = max(sizes)
+        note(f"OpenSearch nodes resident: {', '.join(f'{size:.0f} MB' for size in sizes)}")
 
 
 def indexed_text_bytes():
@@ -511,6 +543,8 @@ def served(figures, args, workdir, queries):
                           itertools.cycle(query_mix(args.queries, args.seed + 1)), args.queries)
             admin_saves(figures, port, args.saves)
             searches_during_rebuild(figures, env, port, cycle, workdir)
+            if cluster_backend() is not None:
+                node_memory(figures)
     except Exception:
         note("gunicorn's log ends with:\n" + "".join(output.read_text().splitlines(True)[-20:]))
         raise
@@ -519,7 +553,19 @@ def served(figures, args, workdir, queries):
 def one_size(args):
     sys.stdout.reconfigure(line_buffering=True)
     workdir = Path(args.workdir)
+    if args.backend == "opensearch":
+        os.environ.update(SEARCH_URL=args.search_url, SEARCH_INDEX_PREFIX=f"bench-{os.getpid()}")
+    else:
+        os.environ.pop("SEARCH_URL", None)
     setup_site(workdir)
+    try:
+        measure_size(args, workdir)
+    finally:
+        if cluster_backend() is not None:
+            cluster_backend().clear()
+
+
+def measure_size(args, workdir):
     figures = {}
     build_archive(figures, args, workdir)
     queries = query_mix(args.queries, args.seed)
@@ -574,6 +620,7 @@ ROWS = [  # (figure, label, format)
     ("worker_mapped_mb", "worker index files mapped (Rss), MB", "{:.0f}"),
     ("worker_rss_mb", "worker resident, MB", "{:.0f}"),
     ("worker_requests", "  after searches", "{:.0f}"),
+    ("node_rss_mb", "OpenSearch node resident (largest), MB", "{:.0f}"),
     ("save_searchable_median_s", "admin save until searchable, median s", "{:.2f}"),
     ("save_searchable_max_s", "admin save until searchable, max s", "{:.2f}"),
     ("rebuild_serving_s", "rebuild_index while serving, s", "{:.0f}"),
@@ -603,11 +650,17 @@ def label(size):
     return f"{size:g} ×"
 
 
+def column(key):
+    """A results column's heading: the size, and the backend when it is not Whoosh."""
+    backend, size = key
+    return label(size) if backend == "whoosh" else f"{label(size)} OS"
+
+
 def print_table(results):
     sizes = list(results)
-    growth = len(sizes) > 1
-    header = f"{'':46}" + "".join(f"{label(s):>10}" for s in sizes)
-    print("\n" + header + (f"{'growth ' + label(sizes[0]) + '→' + label(sizes[-1]):>20}" if growth else ""))
+    growth = len(sizes) > 1 and len({backend for backend, _ in sizes}) == 1
+    header = f"{'':46}" + "".join(f"{column(s):>10}" for s in sizes)
+    print("\n" + header + (f"{'growth ' + column(sizes[0]) + '→' + column(sizes[-1]):>20}" if growth else ""))
     for key, text, fmt in ROWS:
         values = [results[s].get(key) for s in sizes]
         cells = "".join(f"{fmt.format(v) if v is not None else '—':>10}" for v in values)
@@ -623,28 +676,36 @@ def print_goals(results, unit):
     if unit != 1:
         print(f"(1 × is {unit:.0%} of the corpus here; the issue's goals are for the whole corpus)")
     for goal, key, limit, strict, where in GOALS:
-        if where == "every":
-            targets = sizes
-        elif where in results:
-            targets = [where]
-        else:  # the size the goal names was not run: judged at the nearest one, and said so
-            targets = [min(sizes, key=lambda s: abs(s - where))]
-        for size in targets:
-            value = results[size].get(key)
-            if strict is None:
-                met = value == limit
-            else:
-                met = value is not None and (value < limit if strict else value <= limit)
-            aside = "" if where in ("every", size) else f"  (at {label(size)}, not {label(where)})"
-            shown = "—" if value is None else dict((k, f) for k, _, f in ROWS)[key].format(value)
-            print(f"{goal:58}{label(size):>8}{shown:>10}  {'met' if met else 'NOT MET'}{aside}")
+        for backend in dict.fromkeys(b for b, _ in sizes):
+            goal_on(results, backend, goal, key, limit, strict, where)
 
 
-def run_size(size, args):
-    """One size in a child process and its own temporary folder; returns its figures (None if it failed)."""
+def goal_on(results, backend, goal, key, limit, strict, where):
+    """One goal's verdict on one backend's sizes."""
+    sizes = [size for b, size in results if b == backend]
+    if where == "every":
+        targets = sizes
+    elif where in sizes:
+        targets = [where]
+    else:  # the size the goal names was not run: judged at the nearest one, and said so
+        targets = [min(sizes, key=lambda s: abs(s - where))]
+    for size in targets:
+        value = results[(backend, size)].get(key)
+        if strict is None:
+            met = value == limit
+        else:
+            met = value is not None and (value < limit if strict else value <= limit)
+        aside = "" if where in ("every", size) else f"  (at {label(size)}, not {label(where)})"
+        shown = "—" if value is None else dict((k, f) for k, _, f in ROWS)[key].format(value)
+        print(f"{goal:58}{column((backend, size)):>8}{shown:>10}  {'met' if met else 'NOT MET'}{aside}")
+
+
+def run_size(size, backend, args):
+    """One size on one backend in a child process and its own temporary folder; returns its figures (None if it
+    failed)."""
     workdir = Path(tempfile.mkdtemp(prefix=f"scale-{size:g}x-"))
     free, need = shutil.disk_usage(workdir).free, DISK_PER_UNIT * size * args.unit
-    print(f"\n== {label(size)} in {workdir}: free disk {free / 1e9:.1f} GB, this size needs up to about "
+    print(f"\n== {label(size)} on {backend} in {workdir}: free disk {free / 1e9:.1f} GB, this size needs up to about "
           f"{need / 1e9:.1f} GB", flush=True)
     try:
         if free < need:
@@ -652,14 +713,15 @@ def run_size(size, args):
             return None
         command = [PYTHON, __file__, *args.corpus, "--child", str(size), "--workdir", str(workdir),
                    "--queries", str(args.queries), "--seed", str(args.seed), "--unit", str(args.unit),
-                   "--workers", str(args.workers), "--recall", str(args.recall), "--saves", str(args.saves)]
+                   "--workers", str(args.workers), "--recall", str(args.recall), "--saves", str(args.saves),
+                   "--backend", backend, "--search-url", args.search_url]
         figures = None
         with subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True) as child:
             for line in child.stdout:
                 if line.startswith("RESULT "):
                     figures = json.loads(line[len("RESULT "):])
                 else:
-                    print(f"[{label(size)}] {line}", end="", flush=True)
+                    print(f"[{column((backend, size))}] {line}", end="", flush=True)
         if child.returncode or figures is None:
             print(f"{label(size)} failed (exit {child.returncode})")
             return None
@@ -690,6 +752,10 @@ def main():
     parser.add_argument("--saves", type=int, default=5, help="admin saves timed until searchable")
     parser.add_argument("--keep", action="store_true", help="keep each size's work folder")
     parser.add_argument("--results", type=Path, help="JSON file keeping each size's figures across runs")
+    parser.add_argument("--backends", default="whoosh", help="whoosh, opensearch or both, comma-separated")
+    parser.add_argument("--search-url", default=os.environ.get("SEARCH_URL")
+                        or "http://127.0.0.1:9200/,http://127.0.0.1:9201/", help="the OpenSearch cluster's nodes")
+    parser.add_argument("--backend", help=argparse.SUPPRESS)
     parser.add_argument("--child", type=float, help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -699,27 +765,33 @@ def main():
     print(f"sizes {', '.join(map(label, args.sizes))}, 1 × = {args.unit:.0%} of {' '.join(args.corpus)}; "
           f"{args.queries} queries (seed {args.seed}), {args.workers} gunicorn workers, {os.cpu_count()} cores")
     results = load_results(args.results)
-    for size in args.sizes:
-        figures = run_size(size, args)
-        if figures is None:
-            break  # a larger size would fail the same way, only later
-        measured = datetime.datetime.now().isoformat(" ", "minutes")
-        results[size] = {**figures, "commit": current_commit(), "measured": measured}
-        if args.results:
-            args.results.write_text(json.dumps({str(k): v for k, v in results.items()}, indent=1))
-    results = dict(sorted(results.items()))
+    for backend in [b.strip() for b in args.backends.split(",") if b.strip()]:
+        for size in args.sizes:
+            figures = run_size(size, backend, args)
+            if figures is None:
+                break  # a larger size would fail the same way, only later
+            measured = datetime.datetime.now().isoformat(" ", "minutes")
+            results[(backend, size)] = {**figures, "commit": current_commit(), "measured": measured}
+            if args.results:
+                args.results.write_text(json.dumps({f"{b} {s:g}": v for (b, s), v in results.items()}, indent=1))
+    results = dict(sorted(results.items(), key=lambda item: (item[0][1], item[0][0] != "whoosh")))
     if results:
-        for size, figures in results.items():
-            print(f"{label(size)}: commit {figures.get('commit', '?')[:10]}, measured {figures.get('measured', '?')}")
+        for key, figures in results.items():
+            print(f"{column(key)}: commit {figures.get('commit', '?')[:10]}, measured {figures.get('measured', '?')}")
         print_table(results)
         print_goals(results, args.unit)
 
 
 def load_results(path):
-    """{size: figures} kept by earlier runs in `path` (none without --results or before the first run)."""
+    """{(backend, size): figures} kept by earlier runs in `path` (none without --results or before the first run);
+    a key without a backend (files written before backends were a dimension) is Whoosh's."""
     if not path or not path.exists():
         return {}
-    return {float(size): figures for size, figures in json.loads(path.read_text()).items()}
+    found = {}
+    for key, figures in json.loads(path.read_text()).items():
+        backend, _, size = key.rpartition(" ")
+        found[(backend or "whoosh", float(size))] = figures
+    return found
 
 
 def current_commit():

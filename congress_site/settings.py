@@ -171,13 +171,22 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        # Chinese analysis (jieba words + character bigrams); see documents/search/backend.py.
-        "ENGINE": "documents.search.backend.ChineseWhooshEngine",
+        # Chinese analysis (jieba words + character bigrams); see documents/search/backends/whoosh.py.
+        "ENGINE": "documents.search.backends.whoosh.ChineseWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
         # Spelling suggestions split on spaces (useless for Chinese) and cost about 1 s a query.
         "INCLUDE_SPELLING": False,
     },
 }
+# An OpenSearch cluster instead (docs/search-cluster.md): SEARCH_URL names one node or several, comma-separated (the
+# client goes on through the others when one is down); SEARCH_INDEX_PREFIX lets several archives share a cluster.
+SEARCH_URL = os.environ.get("SEARCH_URL", "")
+if SEARCH_URL:
+    HAYSTACK_CONNECTIONS["default"] = {
+        "ENGINE": "documents.search.backends.opensearch.OpenSearchEngine",
+        "URL": SEARCH_URL,
+        "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "congress"),
+    }
 
 # Longest evaluation one search may take (documents/search/budget.py): past it the search stops and answers what it
 # has found, with a note, well inside gunicorn's 60-second worker timeout.

@@ -208,7 +208,7 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
     differs = manage(env, "search_check", check=False)
     assert differs.returncode != 0 and "多余" in differs.stdout + differs.stderr
 
-    from documents.search.backend import lock_path
+    from documents.search.backends.whoosh import lock_path
 
     lock, halfway = lock_path(var / "whoosh_index"), tmp_path / "halfway"
     writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", HALFWAY_WRITER], cwd=ROOT,

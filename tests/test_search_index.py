@@ -11,7 +11,8 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from documents.models import Article, Column, IndexOperation
-from documents.search.backend import IndexBusy, index_lock
+from documents.search.backends.whoosh import index_lock
+from documents.search.interface import IndexBusy
 from documents.search.indexing import get_backend, indexed_ids, rebuild
 from documents.search.query import search
 from documents.search.queue import apply_forever, apply_pending, enqueue

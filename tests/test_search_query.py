@@ -168,19 +168,6 @@ def test_parse_query_is_forgiving():
     assert len(parse_query("字" * 2000).cleaned) == 100
 
 
-def test_the_haystack_path_used_for_elasticsearch_agrees(sample):
-    """Other engines go through haystack's SearchQuerySet with the same parsing; run it on Whoosh here."""
-    from documents.search import query, queryset
-
-    for q, filters in [('"国务院"', Filters()), ("人民政府", Filters(kind="regulation")), ("委员会 -管理", Filters())]:
-        parsed = query.parse_query(q)
-        found = queryset.run("default", parsed, filters, "relevance", 1, 100)
-        ids, count, facets = found.ids, found.count, found.facets
-        expected = set(all_pks(q, filters=filters)[0])
-        assert set(ids) >= expected if not parsed.groups[0][0].phrase else set(ids) == expected, q
-        assert count == len(ids) and sum(facets["kind"].values()) == count
-
-
 def test_haystack_highlighting_works_for_chinese(sample):
     """haystack's own highlighter (a StemmingAnalyzer) returns nothing for Chinese; the backend replaces it."""
     from haystack.query import SearchQuerySet

@@ -6,7 +6,7 @@ from haystack import connections, indexes
 from whoosh import formats
 
 from documents.search import analysis, schema
-from documents.search.backend import ChineseWhooshSearchBackend
+from documents.search.backends.whoosh import ChineseWhooshSearchBackend
 from documents.search_indexes import ArticleIndex
 
 
@@ -43,11 +43,14 @@ def test_a_field_the_schema_does_not_name_is_refused_with_a_clear_message():
         schema.check_declared(fields)
 
 
-def test_the_elasticsearch_mapping_gives_each_kind_its_analyser():
-    mapping = schema.elasticsearch_mapping("ik_max_word")
-    assert mapping["text"] == mapping["title"] == {"type": "text", "analyzer": "ik_max_word"}
-    assert mapping["text_bigrams"] == mapping["title_bigrams"] == {"type": "text", "analyzer": "cjk"}
-    assert mapping["date"] == {"type": "date"}
+def test_the_opensearch_mapping_gives_each_kind_its_analyser():
+    from documents.search.backends.opensearch import index_body
+
+    mapping = index_body(1)["mappings"]["properties"]
+    assert set(mapping) == set(schema.BY_NAME)
+    assert mapping["text"] == mapping["title"] == {"type": "text", "analyzer": schema.PRETOKENISED}
+    assert mapping["text_bigrams"]["analyzer"] == mapping["title_bigrams"]["analyzer"] == schema.POSITIONED
+    assert mapping["date"]["type"] == "date"
     # Exact values (filters, facets, the forms of a title) are never analysed.
     for name in ("column", "kind", "speaker", "meeting", "year", "validity", "doc_number", "byline", "title_keys",
                  "title_forms", "django_id"):

@@ -36,6 +36,8 @@ def search_page(request):
         return _render(request, form, SearchResults(messages=errors), status=400)
     args = form.search_args(json=as_json)
     results = search(**args)
+    # The search service down (a cluster): 503 with the Chinese message, so that caches and crawlers retry later.
+    status = 503 if results.down else 200
     if as_json:
         return JsonResponse(
             {
@@ -55,11 +57,11 @@ def search_page(request):
                     for name, items in results.facets.items()
                 },
             },
-            json_dumps_params={"ensure_ascii": False},
+            json_dumps_params={"ensure_ascii": False}, status=status,
         )
     # Each result opens its article with the query's matches marked there (the JSON keeps the documents' own URLs).
     results.hits = [replace(hit, url=find_in_page.result_link(hit.url, results.query)) for hit in results.hits]
-    return _render(request, form, results, chart_args=args)
+    return _render(request, form, results, status=status, chart_args=args)
 
 
 def search_feed(request):
@@ -75,7 +77,8 @@ def search_feed(request):
     results = search(**{**args, "sort": "newest", "page": 1, "per_page": MAX_PER_PAGE})
     if results.unavailable:
         # Not an empty feed: a reader would take it for "nothing matches any more".
-        response = HttpResponse("索引正在重建，请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
+        message = "搜索暂不可用，请稍后再试。" if results.down else "索引正在重建，请稍后再试。"
+        response = HttpResponse(message, status=503, content_type="text/plain; charset=utf-8")
         response["Retry-After"] = "300"
         return response
     return SearchFeed()(request, form=form, results=results)

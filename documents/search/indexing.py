@@ -1,5 +1,6 @@
-"""Writing the Whoosh index: documents in batches, full rebuilds into a fresh directory swapped into place,
-and the consistency check. All writes hold the index lock (backend.index_lock): one writer at a time."""
+"""Writing the index: documents in batches, full rebuilds beside the live index swapped into place (a Whoosh
+directory, or a cluster's index behind an alias), and the consistency check. All writes hold the index lock
+(backends.whoosh.index_lock, beside the index or under var/ for a cluster): one writer at a time."""
 
 import os
 import shutil
@@ -10,7 +11,8 @@ from whoosh import index as whoosh_index
 
 from ..models import Article, IndexOperation
 from . import schema
-from .backend import LOCK_TIMEOUT, IndexUnavailable, index_lock
+from .backends.whoosh import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
+from .interface import IndexUnavailable
 from .codec import writing_codec
 
 IDENTIFIER = "documents.article.{}"
@@ -39,6 +41,17 @@ def index_documents(backend, writer, article_ids, using="default"):
             writer.delete_by_term(schema.DOCUMENT_ID.name, IDENTIFIER.format(article_id))
 
 
+def send_documents(backend, article_ids, using="default"):
+    """The same on a cluster backend: published ones sent, the others removed; returns once acknowledged."""
+    search_index = get_search_index(using)
+    ids = set(article_ids)
+    published = list(search_index.index_queryset(using).filter(pk__in=ids))
+    if published:
+        backend.update(search_index, published)
+    for article_id in sorted(ids - {article.pk for article in published}):
+        backend.remove(IDENTIFIER.format(article_id))
+
+
 # Below this many documents, starting writer processes costs more than it saves.
 PARALLEL_ABOVE = 500
 
@@ -49,10 +62,17 @@ def rebuild(*, procs=None, using="default", lock_timeout=LOCK_TIMEOUT, progress=
     procs=None: settings.SEARCH_BUILD_PROCS writer processes for a large archive, one for a small one."""
     backend = get_backend(using)
     search_index = get_search_index(using)
-    path = os.path.normpath(backend.path)
     if procs is None:
         large = search_index.index_queryset(using).count() >= PARALLEL_ABOVE
         procs = settings.SEARCH_BUILD_PROCS if large else 1
+    if not isinstance(backend, ChineseWhooshSearchBackend):
+        with index_lock(backend.path, lock_timeout):
+            covered = list(IndexOperation.objects.values_list("id", flat=True))
+            count = backend.rebuild(search_index, search_index.index_queryset(using).iterator(chunk_size=200),
+                                    progress, procs=procs)
+            IndexOperation.objects.filter(id__in=covered).delete()
+        return count
+    path = os.path.normpath(backend.path)
     with index_lock(path, lock_timeout):
         covered = list(IndexOperation.objects.values_list("id", flat=True))
         backend.setup_complete = False
@@ -98,6 +118,8 @@ def _swap(new, path):
 
 def indexed_ids(backend):
     """Article ids of the live documents in the index (raises IndexUnavailable)."""
+    if not isinstance(backend, ChineseWhooshSearchBackend):
+        return backend.indexed_ids()
     return {int(fields[schema.ARTICLE_ID.name]) for fields in backend.searcher().all_stored_fields()}
 
 

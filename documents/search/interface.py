@@ -1,6 +1,6 @@
 """What a search asks of a backend and what the backend answers: query.search() calls each backend's
-run_query(parsed, filters, sort, page, per_page) and gets a Found (backend.py: Whoosh through engine.py;
-queryset.py: Elasticsearch through haystack's SearchQuerySet)."""
+run_query(parsed, filters, sort, page, per_page) and gets a Found, or one of the exceptions below
+(backends/whoosh.py: the embedded index through engine.py; backends/opensearch.py: an OpenSearch cluster)."""
 
 import datetime
 from dataclasses import dataclass, field
@@ -39,3 +39,15 @@ class Found:
     parsed: ParsedQuery
     messages: list = field(default_factory=list)
     any_date: tuple | None = None
+
+
+class IndexUnavailable(Exception):
+    """The index is missing, empty or unreadable: it must be rebuilt (search says 索引正在重建)."""
+
+
+class SearchUnavailable(IndexUnavailable):
+    """The search service does not answer (a cluster down or unreachable): search says 搜索暂不可用 (503)."""
+
+
+class IndexBusy(Exception):
+    """Another process held the index writer lock for longer than we are willing to wait."""

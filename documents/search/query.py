@@ -4,8 +4,8 @@ highlighted results with facet counts and their labels.
 The query language and its cost bounds are parsing.py's; an unquoted word also finds its equivalent terms
 (equivalents.py: 人大常委会 = 人民代表大会常务委员会), ranked below the typed form, and traditional and simplified
 characters are one (scripts.py, through analysis.normalize). Each backend runs the parsed query through
-run_query (interface.py): Whoosh by engine.py in ranking.py's order, Elasticsearch by haystack's SearchQuerySet
-(queryset.py). Here: what is asked, and the results read back from the database.
+run_query (interface.py) in ranking.py's order: Whoosh by engine.py (backends/whoosh.py), an OpenSearch cluster by
+its query (backends/opensearch.py). Here: what is asked, and the results read back from the database.
 """
 
 import math
@@ -19,11 +19,10 @@ from django.utils.html import format_html
 from ..legislation import structure
 from ..models import Article, Attachment, Column, Speaker
 from . import budget, equivalents
-from .backend import IndexUnavailable
 from .indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
 from .highlight import Highlighter  # noqa: F401
-from .interface import SORTS, Filters  # noqa: F401
+from .interface import SORTS, Filters, IndexUnavailable, SearchUnavailable  # noqa: F401
 from .parsing import (  # noqa: F401
     MAX_EXPANSIONS, MAX_QUERY_CHARS, MAX_SINGLE_CHARS, MAX_TERMS, Clause, ParsedQuery, normalize_input, parse_query,
 )
@@ -62,7 +61,8 @@ class SearchResults:
     hits: list = field(default_factory=list)
     facets: dict = field(default_factory=dict)  # name -> [(value, label, count)]
     messages: list = field(default_factory=list)
-    unavailable: bool = False  # the index is missing or broken: being rebuilt
+    unavailable: bool = False  # the index is missing or broken (being rebuilt), or the search service is down
+    down: bool = False  # the search service does not answer (a cluster): the page says so with a 503
     equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
     exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
     any_date: tuple | None = None  # interface.Found.any_date
@@ -97,6 +97,10 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
     try:
         with budget.spending(settings.SEARCH_SECONDS) as spent:
             found = get_backend(using).run_query(parsed, filters, sort, page, per_page)
+    except SearchUnavailable:
+        results.unavailable = results.down = True
+        results.messages.append("搜索暂不可用，请稍后再试。")
+        return results
     except IndexUnavailable:
         results.unavailable = True
         results.messages.append("索引正在重建，请稍后再搜索。")

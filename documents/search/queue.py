@@ -22,7 +22,8 @@ import time
 from django.db import close_old_connections, connections
 
 from ..models import Article, Attachment, Column, IndexOperation, Meeting, Speaker
-from .backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, IndexBusy, IndexUnavailable, index_lock
+from .backends.whoosh import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
+from .interface import IndexBusy, IndexUnavailable
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -54,9 +55,7 @@ def apply_pending(*, wait=True, build_missing=True, articles=None, using="defaul
     from . import indexing
 
     backend = indexing.get_backend(using)
-    if not isinstance(backend, ChineseWhooshSearchBackend):
-        return _apply_through_haystack(backend, using, articles)
-    exists = backend.index_exists()
+    exists = backend.index_exists()  # a cluster that does not answer raises SearchUnavailable: nothing is lost
     if not exists and not build_missing:
         return 0
     # From a command (build_missing), a missing index or a large backlog (a big import) is rebuilt whole, in
@@ -71,8 +70,12 @@ def apply_pending(*, wait=True, build_missing=True, articles=None, using="defaul
             ops = list(_queued(articles)[:BATCH])
             if not ops:
                 break
-            with backend.writer(locked=True) as writer:
-                indexing.index_documents(backend, writer, [op.article_id for op in ops], using)
+            ids = [op.article_id for op in ops]
+            if isinstance(backend, ChineseWhooshSearchBackend):
+                with backend.writer(locked=True) as writer:
+                    indexing.index_documents(backend, writer, ids, using)
+            else:  # a cluster: returns once it acknowledged every document (raises otherwise)
+                indexing.send_documents(backend, ids, using)
             # Only the rows read: an operation committed meanwhile stays for the next round.
             IndexOperation.objects.filter(id__in=[op.id for op in ops]).delete()
             applied += len(ops)
@@ -108,24 +111,7 @@ def apply_forever(interval, *, rounds=None, chores=()):
             time.sleep(interval)
 
 
-def _apply_through_haystack(backend, using, articles=None):
-    """Another engine (Elasticsearch): haystack's update/remove, which the engine serialises itself."""
-    from . import indexing
-
-    search_index, applied = indexing.get_search_index(using), 0
-    while ops := list(_queued(articles)[:BATCH]):
-        ids = {op.article_id for op in ops}
-        published = list(search_index.index_queryset(using).filter(pk__in=ids))
-        if published:
-            backend.update(search_index, published)
-        for article_id in ids - {a.pk for a in published}:
-            backend.remove(indexing.IDENTIFIER.format(article_id))
-        IndexOperation.objects.filter(id__in=[op.id for op in ops]).delete()
-        applied += len(ops)
-    return applied
-
-
-# --- keeping it true: the change path's subscriber, and signal handlers (connected in DocumentsConfig.ready) --
+# --- keeping it true: the change path's subscriber (registered in DocumentsConfig.ready) -----------------------
 
 
 class IndexQueue:

@@ -1,5 +1,5 @@
 """The search index's fields, named once: what each holds and how it is indexed, built into the Whoosh schema,
-the Elasticsearch mapping and the haystack fields of documents/search_indexes.py.
+the OpenSearch mapping and the haystack fields of documents/search_indexes.py.
 
 Every module that reads or writes the index (the engine, the indexer, the query, the backends) takes field names
 from here. A field's `kind` says how its value is indexed, whatever haystack field class carries it:
@@ -23,6 +23,8 @@ from whoosh.fields import ID as WHOOSH_ID
 from .analysis import BigramField, WordsField
 
 WORDS, BIGRAMS, EXACT, KEYS, DATE_KIND, IDENTIFIER = "words", "bigrams", "exact", "keys", "date", "identifier"
+# The OpenSearch analysers of pre-tokenised texts (defined in backends/opensearch.py's index settings).
+PRETOKENISED, POSITIONED = "pretokenised", "pretokenised_positions"
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,18 @@ class IndexField:
             return DATETIME(stored=self.stored, sortable=True)
         return WHOOSH_ID(stored=True, unique=self.name == ID)
 
-    def elasticsearch(self, words_analyzer):
-        """The Elasticsearch mapping of this field: words through the Chinese analyser (IK or smartcn), bigrams
-        through ES's built-in `cjk` bigram analyser, the others as keywords and dates."""
+    def opensearch(self):
+        """The OpenSearch mapping of this field (backends/opensearch.py). Texts arrive pre-tokenised by analysis.py
+        and are only split on spaces (PRETOKENISED); bigrams keep their positions, the empty one between runs
+        included (POSITIONED), and a one-character prefix index answers single characters with one term."""
         if self.kind == WORDS:
-            return {"type": "text", "analyzer": words_analyzer}
+            return {"type": "text", "analyzer": PRETOKENISED}
         if self.kind == BIGRAMS:
-            return {"type": "text", "analyzer": "cjk"}
-        return {"type": "date"} if self.kind == DATE_KIND else {"type": "keyword"}
+            return {"type": "text", "analyzer": POSITIONED, "norms": False, "index_options": "positions",
+                    "index_prefixes": {"min_chars": 1, "max_chars": 1}}
+        if self.kind == DATE_KIND:
+            return {"type": "date", "format": "strict_date"}
+        return {"type": "keyword"}
 
     def haystack(self, **options):
         """The haystack field that prepares this field's value (options: model_attr ...); its class only decides
@@ -123,5 +129,5 @@ def whoosh_schema():
     return Schema(**{field.name: field.whoosh() for field in FIELDS})
 
 
-def elasticsearch_mapping(words_analyzer):
-    return {field.name: field.elasticsearch(words_analyzer) for field in FIELDS}
+def opensearch_mapping():
+    return {field.name: field.opensearch() for field in FIELDS}

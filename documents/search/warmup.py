@@ -6,7 +6,8 @@ import logging
 from django.db import connections
 
 from . import analysis, engine
-from .backend import ChineseWhooshSearchBackend, IndexUnavailable
+from .backends.whoosh import ChineseWhooshSearchBackend
+from .interface import IndexUnavailable
 from .indexing import get_backend
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from documents.changes import service
 from documents.ingest.importer import import_paths
 from documents.ingest.pipeline import ImportProblem, LookupCache
 from documents.models import Article
-from documents.search.backend import IndexBusy
+from documents.search.interface import IndexBusy
 from documents.search.queue import apply_pending
 
 

@@ -2,11 +2,10 @@
 
 import time
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from documents.search.backend import ChineseWhooshSearchBackend, IndexBusy
-from documents.search.indexing import get_backend, rebuild
+from documents.search.interface import IndexBusy
+from documents.search.indexing import rebuild
 
 
 class Command(BaseCommand):
@@ -21,11 +20,6 @@ class Command(BaseCommand):
         parser.add_argument("--noinput", "--no-input", action="store_true", help="不询问（本命令从不询问）")
 
     def handle(self, *args, procs, **options):
-        if not isinstance(get_backend(), ChineseWhooshSearchBackend):
-            # Another engine (Elasticsearch): haystack's own rebuild works there.
-            call_command("clear_index", interactive=False)
-            call_command("update_index")
-            return
         started = time.monotonic()
         try:
             count = rebuild(procs=procs and max(1, procs), progress=lambda n: self.stdout.write(f"  已索引 {n} 篇…"))

@@ -6,7 +6,7 @@ import functools
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.ingest import attachment_text
-from documents.search.backend import IndexBusy
+from documents.search.interface import IndexBusy
 from documents.search.queue import apply_forever, apply_pending
 
 

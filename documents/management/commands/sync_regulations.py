@@ -7,7 +7,7 @@ Run it once after upgrading an archive that already holds documents, and daily f
 from django.core.management.base import BaseCommand
 
 from ...legislation.regulations import sync_all
-from documents.search.backend import IndexBusy
+from documents.search.interface import IndexBusy
 from documents.search.queue import apply_pending
 
 

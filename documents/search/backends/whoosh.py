@@ -1,16 +1,14 @@
-"""haystack engines for Chinese: Whoosh (the default) and Elasticsearch 7 (by settings, for a bigger city).
+"""The Whoosh backend (the default): haystack's Whoosh engine for Chinese, the index embedded beside the site.
 
 The fields are schema.py's (the SearchIndex in documents/search_indexes.py says where their values come from);
-these subclasses build the Whoosh schema and the Elasticsearch mapping from it, and change how the Whoosh index
-is written and read:
+this subclass builds the Whoosh schema from it, and changes how the Whoosh index is written and read:
 
 - writes take a file lock beside the index with bounded waiting and raise instead of retrying forever (haystack's
   AsyncWriter) or swallowing a LockError (haystack's remove());
 - readers never create or modify the index: a missing or broken index raises IndexUnavailable;
 - readers and writers open it without a memory map (index_storage: Whoosh's copies the mapped files whole);
 - haystack's own highlighter (a hard-coded StemmingAnalyzer, empty for Chinese) is replaced by ours;
-- each runs a parsed query through run_query(parsed, filters, sort, page, per_page) (interface.py): Whoosh through
-  engine.py, Elasticsearch through haystack's SearchQuerySet (queryset.py).
+- it runs a parsed query through run_query(parsed, filters, sort, page, per_page) (interface.py) by engine.py.
 """
 
 import fcntl
@@ -28,9 +26,9 @@ from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from . import engine, parsing, queryset, ranking, schema
-from .codec import writing_codec
-from .interface import Found
+from .. import engine, parsing, ranking, schema
+from ..codec import writing_codec
+from ..interface import Found, IndexBusy, IndexUnavailable
 
 
 log = logging.getLogger(__name__)
@@ -43,14 +41,6 @@ def index_storage(path):
     save copied it again to delete the old version. Without the map a read is a positioned read of the file,
     served from the page cache all processes share; searches measured no slower."""
     return FileStorage(path, supports_mmap=False)
-
-
-class IndexUnavailable(Exception):
-    """The index directory is missing, empty or unreadable: it must be rebuilt."""
-
-
-class IndexBusy(Exception):
-    """Another process held the index writer lock for longer than we are willing to wait."""
 
 
 LOCK_TIMEOUT = 60.0
@@ -196,7 +186,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         """haystack's result building, with a highlighter that understands Chinese."""
         results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
         if highlight:
-            from .highlight import Highlighter
+            from ..highlight import Highlighter
 
             highlighter = Highlighter.from_query(query_string)
             for result in results["results"]:
@@ -207,35 +197,3 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
 
 class ChineseWhooshEngine(WhooshEngine):
     backend = ChineseWhooshSearchBackend
-
-
-@functools.cache
-def _elasticsearch_engine():
-    """The Elasticsearch 7 engine with Chinese analysers: words -> IK (or smartcn), bigram fields -> `cjk`
-    bigrams. Defined lazily because the elasticsearch client is an optional dependency."""
-    from django.conf import settings
-    from haystack.backends.elasticsearch7_backend import (
-        Elasticsearch7SearchBackend,
-        Elasticsearch7SearchEngine,
-    )
-
-    words = getattr(settings, "SEARCH_ES_ANALYZER", "ik_max_word")
-
-    class ChineseElasticsearchBackend(Elasticsearch7SearchBackend):
-        def build_schema(self, fields):
-            schema.check_declared(fields)
-            return schema.TEXT.name, {**self._get_common_mapping(), **schema.elasticsearch_mapping(words)}
-
-        def run_query(self, parsed, filters, sort, page, per_page):
-            return queryset.run(self.connection_alias, parsed, filters, sort, page, per_page)
-
-    class ChineseElasticsearchEngine(Elasticsearch7SearchEngine):
-        backend = ChineseElasticsearchBackend
-
-    return ChineseElasticsearchEngine
-
-
-def __getattr__(name):
-    if name == "ChineseElasticsearchEngine":
-        return _elasticsearch_engine()
-    raise AttributeError(name)
