@@ -375,6 +375,9 @@ class Weights:
     body: float
     band: float  # 1: BM25 as is
     equivalent: float = 0.0  # the share of these a variant by equivalent terms weighs (equivalents.SHARE)
+    explanatory: tuple = ()  # genres (schema.GENRE values) of texts about rules: cases, explainers
+    commentary: float = 1.0  # what their tier is multiplied by (ranking.COMMENTARY_SHARE)
+    period: float = 0.0  # added to the tier of a document dated in the period the query names
 
     def of_string_field(self, fieldname):
         return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
@@ -452,6 +455,21 @@ def _name_documents(reader, tier, words, named):
                 done.add(docnum)
 
 
+def _favour(table, tier, parsed, weights):
+    """ranking.py's preferences that are not about the words: a case or an explainer below the rules it is about
+    (its tier scaled by weights.commentary), a document of the period the query names above others (+ period)."""
+    if weights.commentary != 1.0:
+        for value in weights.explanatory:
+            for docnum in table.by_value[schema.GENRE.name].get(value, set()) & tier.keys():
+                tier[docnum] *= weights.commentary
+    period = getattr(parsed, "period", None)
+    if period is not None and weights.period:
+        low, high = table.date_bounds(period.first, period.last)
+        for docnum in tier:
+            if low <= table.dates[docnum] <= high:
+                tier[docnum] += weights.period
+
+
 def _allowed(table, filters):
     """The live documents the filters' exact values allow (filters: a search.interface.Filters)."""
     allowed = table.live
@@ -467,9 +485,11 @@ def evaluate_segment(reader, table, scorer, parsed, filters, named, weights):
     of one segment that match the query and the filters; named: [Name] of what the whole query may name."""
     if parsed.groups:
         tier, words = _query_scores(reader, table, scorer, parsed, weights)
+        _favour(table, tier, parsed, weights)
         _name_documents(reader, tier, words, named)
     else:
         tier, words = dict.fromkeys(table.live, 0.0), {}
+        _favour(table, tier, parsed, weights)
     excluded = set()
     for clause in parsed.excluded:
         for fieldname in schema.STRING_FIELDS:

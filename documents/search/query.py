@@ -17,7 +17,7 @@ from django.utils.html import format_html
 
 from ..legislation import structure
 from ..models import Article, Attachment, Column, Speaker
-from . import equivalents
+from . import equivalents, periods, relaxing
 from .backend import IndexUnavailable
 from .indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
@@ -43,11 +43,14 @@ class Hit:
     snippet: str
     validity: str = ""
     validity_label: str = ""
+    genre: str = ""  # legislation.genres: the page labels 案例 and 解读
+
 
     def as_json(self):
         return {
             "title": self.title, "url": self.url, "date": self.date, "speaker": self.speaker,
             "column": self.column, "snippet": str(self.snippet), "validity": self.validity or None,
+            "genre": self.genre or None,
         }
 
 
@@ -64,6 +67,8 @@ class SearchResults:
     equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
     exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
     any_date: tuple | None = None  # interface.Found.any_date
+    relaxed: list = field(default_factory=list)  # terms left out because no document holds them with the others
+    searched: str = ""  # the query searched instead when it was relaxed (relaxing.py), else ""
 
     @property
     def num_pages(self):
@@ -77,10 +82,16 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         raise ValueError(f"unknown sort {sort!r}")
     if not (1 <= per_page <= MAX_PER_PAGE) or page < 1:
         raise ValueError("page out of range")
-    parsed = equivalents.expand(parse_query(q))
+    words, period = periods.extract(q)
+    typed = parse_query(words)
+    typed.period = period
+    parsed = equivalents.expand(typed)
     results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages),
                             equivalents=equivalents.used(parsed), exact_query=equivalents.exact_query(parsed))
-    if not parsed.groups:
+    if period is not None:
+        results.query = " ".join(filter(None, [period.text, parsed.cleaned]))
+        results.messages.append(f"“{period.text}”按时间理解：{period.label}的文件排在前面。")
+    if not parsed.groups and period is None:  # a period alone ranks every document, those of the period first
         if parsed.excluded:
             results.messages.append("请至少输入一个要查找的词（“-”只用来排除）。")
             return results
@@ -90,8 +101,17 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         if not filters:
             return results  # the empty search page
         sort = "newest" if sort == "relevance" else sort  # filters alone: nothing to rank by
+    backend = get_backend(using)
     try:
-        found = get_backend(using).run_query(parsed, filters, sort, page, per_page)
+        found = backend.run_query(parsed, filters, sort, page, per_page)
+        if not found.count and parsed.groups and found.parsed.groups:
+            relaxed = relaxing.relax(typed, lambda p: backend.run_query(p, filters, sort, page, per_page))
+            if relaxed:
+                found = relaxed.found
+                results.messages.append(relaxed.message)
+                results.relaxed, results.searched = relaxed.dropped, relaxed.query
+                results.equivalents = equivalents.used(found.parsed)
+                results.exact_query = equivalents.exact_query(found.parsed)
     except IndexUnavailable:
         results.unavailable = True
         results.messages.append("索引正在重建，请稍后再搜索。")
@@ -137,6 +157,7 @@ def _hits(ids, highlighter):
             snippet=from_attachments.get(pk) or highlighter.snippet(article.text),
             validity=article.validity,
             validity_label=article.get_validity_display(),
+            genre=article.genre,
         ))
     return hits
 
@@ -182,4 +203,5 @@ def _facet_labels(raw):
         "year": [(v, f"{v}年", n) for v, n in years],
         "speaker": [(v, speaker_names.get(v, v), n) for v, n in speakers],
         "validity": [(v, validities.get(v, v), n) for v, n in top("validity")],
+        "genre": [(v, v, n) for v, n in top("genre")],
     }
