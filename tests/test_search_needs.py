@@ -193,3 +193,21 @@ def test_a_rule_holding_the_query_ranks_before_a_case_whose_title_repeats_it(db)
     assert ranked("高空抛物", filters=Filters(genre=genres.CASE)) == [case.pk]
     page = pytest.importorskip("django.test").Client().get("/search/", {"q": "高空抛物"}).content.decode()
     assert '<span class="search-result__genre">案例</span>' in page
+
+
+# --- passages ------------------------------------------------------------------------------------------------------
+
+
+def test_the_snippet_and_link_show_the_article_holding_every_term(db):
+    code = make("中华人民共和国民法典", "\n\n".join([
+        "第一条 为了保护民事主体的合法权益，制定本法。",
+        "第二条 侵权人应当承担侵权责任。" + FILLER,
+        "第三条 禁止从建筑物中抛掷物品。",
+        "第一千二百五十四条 禁止从建筑物中抛掷物品。从建筑物中抛掷物品造成他人损害的，由侵权人依法承担侵权责任。",
+    ]), "2021-01-01")
+    rebuild()
+    hit = search("抛掷物品 侵权人").hits[0]
+    assert hit.pk == code.pk
+    assert "第一千二百五十四条" in hit.snippet
+    assert hit.url.endswith("#" + "%E7%AC%AC%E4%B8%80%E5%8D%83%E4%BA%8C%E7%99%BE%E4%BA%94%E5%8D%81%E5%9B%9B%E6%9D%A1")
+    assert "第一条" in search("侵权人 合法权益").hits[0].snippet  # the first 条 holding both: not the 第二条

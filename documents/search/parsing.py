@@ -76,7 +76,9 @@ class ParsedQuery:
     def highlighter(self):
         primary = [run for clause in self.positive for form in (clause, *clause.equivalents) for run in form.runs]
         secondary = [word for clause in self.positive if not clause.phrase for word in clause.words]
-        return Highlighter(primary, secondary)
+        groups = [[run for clause in group for form in (clause, *clause.equivalents) for run in form.runs]
+                  for group in self.groups]
+        return Highlighter(primary, secondary, groups)
 
 
 def normalize_input(value):
