@@ -211,3 +211,13 @@ def test_the_snippet_and_link_show_the_article_holding_every_term(db):
     assert "第一千二百五十四条" in hit.snippet
     assert hit.url.endswith("#" + "%E7%AC%AC%E4%B8%80%E5%8D%83%E4%BA%8C%E7%99%BE%E4%BA%94%E5%8D%81%E5%9B%9B%E6%9D%A1")
     assert "第一条" in search("侵权人 合法权益").hits[0].snippet  # the first 条 holding both: not the 第二条
+
+
+def test_every_term_within_one_article_weighs_more_than_the_same_terms_scattered(db):
+    scattered = make("某省物业管理条例", "第一条 业主应当按时交纳物业服务费。" + FILLER * 3 + "\n\n第九十条 高空抛物的，依法处理。",
+                     "2023-01-01")
+    together = make("某市文明行为促进条例", "第十条 " + FILLER * 8 + "\n\n第十一条 不得高空抛物；业主拖欠物业服务费的，依法处理。",
+                    "2019-01-01")
+    rebuild()
+    assert ranked("物业服务费") == [scattered.pk, together.pk]  # shorter and newer: first on one term
+    assert ranked("物业服务费 高空抛物") == [together.pk, scattered.pk]  # both terms in one 条

@@ -29,6 +29,12 @@ COMMENTARY_SHARE = 0.09
 # A document dated in the period the query names (periods.py: 八十年代) rises above others of its tier, and not
 # above a tier higher: the string in the body of a document of the time before the same in a later one.
 PERIOD_SCORE = BODY_SCORE / 2
+# A document holding every term of the query within PASSAGE_CHARS of its text (about one 条 or paragraph) rises
+# above one holding them scattered (a code matching in one 条 against a text holding each word somewhere); checked
+# on the PASSAGE_CHECKS documents of the highest tiers, a cost bound.
+PASSAGE_SCORE = BODY_SCORE / 2
+PASSAGE_CHARS = 150
+PASSAGE_CHECKS = 200
 # A 文号 shorter than this (2017, 47号) names nothing by itself.
 MIN_DOC_NUMBER = 4
 
@@ -49,4 +55,5 @@ def weights():
     return Weights(
         title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND, equivalent=equivalents.SHARE,
         explanatory=tuple(sorted(genres.EXPLANATORY)), commentary=COMMENTARY_SHARE, period=PERIOD_SCORE,
+        passage=PASSAGE_SCORE, passage_chars=PASSAGE_CHARS, passage_checks=PASSAGE_CHECKS,
     )
