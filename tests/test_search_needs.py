@@ -221,3 +221,14 @@ def test_every_term_within_one_article_weighs_more_than_the_same_terms_scattered
     rebuild()
     assert ranked("物业服务费") == [scattered.pk, together.pk]  # shorter and newer: first on one term
     assert ranked("物业服务费 高空抛物") == [together.pk, scattered.pk]  # both terms in one 条
+
+
+def test_a_group_joining_a_row_added_by_the_same_merge_extends_that_new_row():
+    rows = [[["人大常委会", "人民代表大会常务委员会"], "seed"]]
+    added, extended = vocabulary.merge(rows, [(["噪声", "噪音"], "a"), (["噪声", "噪声污染"], "b"),
+                                              (["人民代表大会常务委员会", "人大常务委员会"], "c")])
+    assert added == [1] and rows[1][0] == ["噪声", "噪音"]  # 噪声污染 contains 噪声: nothing more to find
+    assert extended == {0} and rows[0][0] == ["人大常委会", "人民代表大会常务委员会", "人大常务委员会"]
+    rows = [[["甲乙丙", "丁戊"], "seed"]]
+    added, extended = vocabulary.merge(rows, [(["己庚", "辛壬"], "a"), (["辛壬", "癸子"], "b")])
+    assert added == [1] and extended == set() and rows[1][0] == ["己庚", "辛壬", "癸子"]

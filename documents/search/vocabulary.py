@@ -105,9 +105,10 @@ def merge(rows, groups):
     """Merge groups into the stored rows. rows: [[forms, note]] as stored (staff edits win: a form already in a
     row is never moved); each group either joins the row holding one of its forms (the forms that fit:
     equivalents.MAX_GROUP_FORMS) or becomes a row. A form containing another form of its group, or already found
-    by the variants the rows give, adds nothing and is left out. Returns (added rows, extended rows' indexes)."""
+    by the variants the rows give, adds nothing and is left out. Returns (indexes of the rows added, indexes of the
+    rows given before that were extended)."""
     owner = {equivalents.form_key(f): i for i, (forms, _) in enumerate(rows) for f in forms}
-    added, extended = [], set()
+    added, extended, stored = [], set(), len(rows)
     for forms, note in groups:
         keys = [equivalents.form_key(f) for f in forms]
         if any(not key or any(len(run) == 1 for run in key) for key in keys):
@@ -131,7 +132,8 @@ def merge(rows, groups):
             if not fresh:
                 continue
             rows[home][0] = current + fresh
-            extended.add(home)
+            if home < stored:  # a row added by this merge is simply added, with its new forms
+                extended.add(home)
         owner.update((equivalents.form_key(f), home) for f in fresh)
     return added, extended
 
