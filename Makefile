@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-test sample serve bench bench-scale clean
+.PHONY: run test install install-test fonts sample serve bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,11 @@ install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
 # up to date, building it when it is missing. sync_regulations groups versions stored before an upgrade.
-sample: install
+# PDF downloads embed a CJK font from Debian's packages (apt-get; without it they answer 暂不可用).
+fonts:
+	.ci/system-packages.sh fonts-wqy-zenhei || echo "warning: fonts-wqy-zenhei not installed: PDF downloads are unavailable"
+
+sample: install fonts
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py import_documents documents/sample_data/ --status published
 	DEBUG=1 $(BIN)/python manage.py sync_regulations
@@ -42,7 +46,7 @@ run: sample
 # hashed and compressed static files through WhiteNoise, gunicorn workers forked from a warmed master (see
 # congress_site/gunicorn.conf.py) with the search applier beside them, logs to stdout.
 WORKERS ?= 4
-serve: install
+serve: install fonts
 	STATIC_MANIFEST=1 $(BIN)/python manage.py collectstatic --noinput --verbosity 0
 	STATIC_MANIFEST=1 $(BIN)/python manage.py migrate --noinput
 	STATIC_MANIFEST=1 WORKERS=$(WORKERS) $(BIN)/gunicorn --config congress_site/gunicorn.conf.py \
@@ -50,7 +54,7 @@ serve: install
 
 # The browser tests drive Debian's Chromium: installed here with apt-get when missing.
 test: install-test
-	.ci/system-packages.sh chromium
+	.ci/system-packages.sh chromium fonts-wqy-zenhei
 	$(BIN)/python -m pytest
 
 # Benchmarks print their figures; CORPUS is the test corpus folder (not part of the project).

@@ -3,6 +3,7 @@
 #   chromium    for the browser tests (Playwright drives Debian's Chromium; no browser download),
 #               with a Chinese font so that screenshots show the text
 #   postgresql  for the second CI pass against a real PostgreSQL server
+#   fonts-wqy-zenhei  the CJK font embedded in PDF downloads (documents/opendata/pdf.py)
 # Usage: .ci/system-packages.sh chromium [postgresql]
 set -euo pipefail
 
@@ -10,6 +11,7 @@ set -euo pipefail
 declare -A MARKER=(
   [chromium]=/usr/bin/chromium
   [fonts-noto-cjk]=/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+  [fonts-wqy-zenhei]=/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc
   [postgresql]=/usr/lib/postgresql
 )
 declare -A COMPANIONS=([chromium]=fonts-noto-cjk)

@@ -1,5 +1,5 @@
 """gunicorn settings for `make serve`: the app loaded and warmed once in the master, workers forked from it,
-and the search applier supervised beside them."""
+and the search applier and the open data builder supervised beside them."""
 
 import os
 import subprocess
@@ -24,19 +24,24 @@ limit_request_line = 8190
 
 ROOT = Path(__file__).resolve().parent.parent
 APPLIER_INTERVAL = os.environ.get("SEARCH_APPLIER_INTERVAL", "5")
-_applier = {"stop": False, "process": None}
+OPEN_DATA_INTERVAL = os.environ.get("OPEN_DATA_INTERVAL", "600")
+# Processes supervised beside the workers: the search applier, and the builder of the 开放数据 files (rebuilt
+# when the archive changed, never in a request).
+SUPERVISED = {
+    "search applier": ["search_sync", "--loop", "--interval", APPLIER_INTERVAL],
+    "open data builder": ["build_open_data", "--loop", "--interval", OPEN_DATA_INTERVAL],
+}
+_supervised = {"stop": False, "processes": {}}
 
 
-def _supervise(server):
-    """Run `search_sync --loop` and start it again if it dies, until the master exits."""
-    while not _applier["stop"]:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "search_sync", "--loop", "--interval", APPLIER_INTERVAL], cwd=ROOT
-        )
-        _applier["process"] = process
+def _supervise(server, name, command):
+    """Run `command` and start it again if it dies, until the master exits."""
+    while not _supervised["stop"]:
+        process = subprocess.Popen([sys.executable, "manage.py", *command], cwd=ROOT)
+        _supervised["processes"][name] = process
         code = process.wait()
-        if not _applier["stop"]:
-            server.log.warning("search applier exited with %s; restarting it", code)
+        if not _supervised["stop"]:
+            server.log.warning("%s exited with %s; restarting it", name, code)
             time.sleep(1)
 
 
@@ -49,12 +54,14 @@ def post_fork(server, worker):
 
 
 def when_ready(server):
-    threading.Thread(target=_supervise, args=(server,), name="search-applier", daemon=True).start()
+    for name, command in SUPERVISED.items():
+        threading.Thread(target=_supervise, args=(server, name, command), name=name, daemon=True).start()
 
 
 def on_exit(server):
-    _applier["stop"] = True
-    process = _applier["process"]
-    if process is not None and process.poll() is None:
-        process.terminate()
+    _supervised["stop"] = True
+    for process in _supervised["processes"].values():
+        if process.poll() is None:
+            process.terminate()
+    for process in _supervised["processes"].values():
         process.wait(timeout=10)

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # JSON errors when JSON was asked for, and CORS on the read-only JSON (documents/opendata).
+    "documents.opendata.middleware.JsonApiMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -119,6 +121,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "zh-hans"
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
+# Chinese for the few admin strings Django's own catalogue lacks.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -164,13 +168,17 @@ HAYSTACK_CONNECTIONS = {
     },
 }
 
+# Longest evaluation one search may take (documents/search/budget.py): past it the search stops and answers what it
+# has found, with a note, well inside gunicorn's 60-second worker timeout.
+SEARCH_SECONDS = float(os.environ.get("SEARCH_SECONDS", "1"))
+
 # Writer processes for a full index build of a large archive (rebuild_index, big imports).
 SEARCH_BUILD_PROCS = int(os.environ.get("SEARCH_BUILD_PROCS", str(min(2, os.cpu_count() or 1))))
 
 # The site's identity: another city changes these and nothing else.
 SITE_NAME = os.environ.get("SITE_NAME", "平顶山市人民代表大会常务委员会")
 SITE_SHORT_NAME = os.environ.get("SITE_SHORT_NAME", "平顶山人大")
-SITE_COPYRIGHT = os.environ.get("SITE_COPYRIGHT", "Copyright 2004-2026 All Rights Reserved")
+SITE_COPYRIGHT = os.environ.get("SITE_COPYRIGHT", "© 2004—2026")
 SITE_OWNER = os.environ.get("SITE_OWNER", SITE_NAME)
 SITE_ICP = os.environ.get("SITE_ICP", "豫ICP备15017033号")
 # The column whose latest articles fill the home page's 通知公告 box.
@@ -181,6 +189,13 @@ IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(50 * 1024 * 1024))
 # Longest time reading one uploaded or attached file may take (documents/ingest/bounded.py): eight times what an
 # ordinary 300-page PDF takes, and a quarter of gunicorn's 60-second worker timeout, which a web request must keep.
 FILE_READ_SECONDS = float(os.environ.get("FILE_READ_SECONDS", "15"))
+# Open data (documents/opendata): the longest a Word or PDF rendering may take (within gunicorn's 60 s), the CJK
+# font PDFs embed (Debian's fonts-wqy-zenhei, installed by make), and where the bulk files are written.
+DOWNLOAD_RENDER_SECONDS = float(os.environ.get("DOWNLOAD_RENDER_SECONDS", "20"))
+PDF_FONT = os.environ.get("PDF_FONT", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
+# The site's public address, for files written outside a request (the bulk CSV's links).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+OPEN_DATA_DIR = Path(os.environ.get("OPEN_DATA_DIR", VAR_DIR / "opendata"))
 # Uploaded files above 5 MB go to a temporary file instead of memory; a long article body fits in 10 MB of form data.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

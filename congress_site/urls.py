@@ -14,6 +14,7 @@ urlpatterns = [
     # Uploaded files with safe headers, in production too (WhiteNoise serves only the static files).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", media.serve, name="media"),
     path("", include("documents.archive.urls")),
+    path("", include("documents.opendata.urls")),
 ]
 
 # Error pages in Chinese with the site's identity, without the database (it may be the thing that failed).

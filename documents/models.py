@@ -3,6 +3,7 @@ search queue; every save stores text cleaned (sanitize.clean_text) and bodies sa
 
 import datetime
 import uuid
+from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models, transaction
@@ -359,6 +360,9 @@ class ArticleRevision(models.Model):
 
     article = models.ForeignKey(Article, models.CASCADE, verbose_name="文章", related_name="revisions")
     proposed = models.JSONField("修改的内容", default=dict)
+    # What the editor started from: each proposed field's value in the article when the editor took it up (the
+    # form showed it). A field of the article that differs from it now was changed by someone else meanwhile.
+    base = models.JSONField("编辑开始时的内容", default=dict, editable=False)
     status = models.CharField("状态", max_length=10, choices=Status.choices, default=Status.PENDING)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, verbose_name="提交人", related_name="+"
@@ -396,18 +400,27 @@ class ArticleRevision(models.Model):
     def differences(cls, article, edited):
         """The fields of `edited` (an unsaved copy of `article` as someone left it) that differ from `article`."""
         edited.normalize()
-        proposed = {}
-        for name in cls.FIELDS:
-            field = Article._meta.get_field(name)
-            value = field.value_from_object(edited)
-            if value != field.value_from_object(article):
-                proposed[name] = value.isoformat() if isinstance(value, datetime.date) else value
-        return proposed
+        current = cls.values(article)
+        return {name: value for name, value in cls.values(edited).items() if value != current[name]}
 
-    def apply_to(self, article):
-        """Put the proposed values on `article` (in memory; the caller saves). A speaker, meeting or column deleted
-        since the revision was proposed is left as the article has it."""
-        for name, value in self.proposed.items():
+    @classmethod
+    def values(cls, article):
+        """`article`'s values of FIELDS as a revision stores them (foreign keys as ids, dates as ISO text)."""
+        values = {}
+        for name in cls.FIELDS:
+            value = Article._meta.get_field(name).value_from_object(article)
+            values[name] = value.isoformat() if isinstance(value, datetime.date) else value
+        return values
+
+    def changed_since(self, article):
+        """The proposed fields whose value in `article` (as it is now) is no longer what the editor started from."""
+        current = self.values(article)
+        return [name for name in self.proposed if name in self.base and current[name] != self.base[name]]
+
+    def apply_to(self, article, values=None):
+        """Put the proposed values (or `values`, such as the base) on `article` (in memory; the caller saves). A
+        speaker, meeting or column deleted since the revision was proposed is left as the article has it."""
+        for name, value in (self.proposed if values is None else values).items():
             field = Article._meta.get_field(name)
             value = field.to_python(value)
             if field.is_relation and value is not None and not field.related_model.objects.filter(pk=value).exists():
@@ -468,6 +481,13 @@ class Attachment(models.Model):
     def __str__(self):
         return self.title or self.file.name
 
+    @property
+    def download_name(self):
+        """The name a download is saved under: the title staff gave, with the file's extension when it lacks it."""
+        extension = PurePosixPath(self.file.name).suffix
+        name = self.title or PurePosixPath(self.file.name).name
+        return name if not extension or name.lower().endswith(extension.lower()) else name + extension
+
     def save(self, *args, **kwargs):
         clean_text_fields(self)
         if self.file:
@@ -477,7 +497,25 @@ class Attachment(models.Model):
                 self.size = self.file.size
             except (OSError, ValueError):
                 pass
-        super().save(*args, **kwargs)
+        replaced = self.pk and Attachment.objects.filter(pk=self.pk).exclude(file=self.file.name).first()
+        with transaction.atomic(using=kwargs.get("using")):
+            super().save(*args, **kwargs)
+            if replaced:
+                _delete_file_on_commit(replaced.file)
+
+    def delete(self, *args, **kwargs):
+        # The file goes with its row (files are not transactional: only once the row is gone for good). Rows
+        # deleted in bulk (an article's cascade) leave theirs to purge_orphan_files.
+        with transaction.atomic(using=kwargs.get("using")):
+            result = super().delete(*args, **kwargs)
+            _delete_file_on_commit(self.file)
+        return result
+
+
+def _delete_file_on_commit(file):
+    if file:
+        name, storage = file.name, file.storage
+        transaction.on_commit(lambda: storage.delete(name))
 
 
 class Citation(models.Model):

@@ -45,8 +45,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     @staticmethod
     def searchable_text(obj):
-        """Everything a reader may search for besides the title: the people, the meeting, the number, the body
-        and the text of the attachments. Cached on the object: the words and the bigrams fields share it."""
+        """Everything a reader may search for besides the title: the people, the meeting, the number, the 修订沿革
+        (the meetings that adopted and amended it), the body and the text of the attachments. Cached on the object:
+        the words and the bigrams fields share it."""
         cached = getattr(obj, "_searchable_text", None)
         if cached is None:
             parts = [obj.subtitle, obj.speaker_title, obj.issuer, obj.doc_number]
@@ -54,6 +55,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
                 parts += [obj.speaker.name, obj.speaker.position]
             if obj.meeting_id:
                 parts.append(obj.meeting.name)
+            parts += [str(item.get("event") or "") for item in obj.amendments or () if isinstance(item, dict)]
             parts.append(obj.text)
             parts += [attachment.text for attachment in obj.attachments.all()]
             cached = obj._searchable_text = "\n".join(part for part in parts if part)

@@ -241,3 +241,42 @@ def test_the_reader_cannot_take_more_memory_than_allowed(monkeypatch):
     assert outcome.status == Status.UNREADABLE and "内存不足" in outcome.note
     monkeypatch.undo()
     assert attachment_text.read_text("汇编.txt", text).status == Status.EXTRACTED
+
+
+def test_search_sync_reads_attachments_saved_by_any_path_then_indexes_them():
+    """A shell or a data migration saves an attachment without reading it: the applier reads it (bounded, as the
+    backfill does) and the same run puts its text in the index."""
+    article = make_article()
+    store(article, "绿化.pdf", PDF)
+    apply_pending()
+    assert snippets("湿地公园") == {}
+    out = io.StringIO()
+    call_command("search_sync", stdout=out)
+    assert out.getvalue().splitlines() == ["处理附件 1 个：已提取 1 个", "已应用 1 个索引操作"]
+    assert snippets("湿地公园")[article.pk].startswith("附件《绿化.pdf》：")
+    out = io.StringIO()
+    call_command("search_sync", stdout=out)
+    assert out.getvalue().splitlines() == ["已应用 0 个索引操作"]  # nothing left to read: nothing said
+
+
+def test_the_appliers_loop_reads_a_bounded_number_of_attachments_a_round(monkeypatch):
+    from documents.management.commands import search_sync
+    from documents.search.queue import apply_forever
+
+    monkeypatch.setattr(attachment_text, "PER_ROUND", 2)
+    article = make_article()
+    for number in range(3):
+        store(article, f"绿化{number}.pdf", PDF)
+    apply_pending()
+    started = []
+    monkeypatch.setattr(search_sync, "apply_forever", lambda interval, chores: started.append(chores))
+    call_command("search_sync", "--loop", "--interval", "0")  # what `make serve` starts, its loop caught
+
+    def statuses():
+        return sorted(Attachment.objects.values_list("text_status", flat=True))
+
+    apply_forever(0, rounds=1, chores=started[0])
+    assert statuses() == [Status.EXTRACTED, Status.EXTRACTED, Status.PENDING]
+    assert search("湿地公园").hits[0].pk == article.pk  # applied in the same round
+    apply_forever(0, rounds=1, chores=started[0])
+    assert statuses() == [Status.EXTRACTED] * 3

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver
 
+from documents.common import dates
 from documents.models import Article, Meeting
 from documents.search.queue import apply_pending
 
@@ -55,6 +56,7 @@ def public_urls(tmp_media):
     old, new = (make_article("平顶山市城市绿化条例", kind=Article.Kind.REGULATION, date=date, body="第一条 绿化。")
                 for date in ((2010, 1, 1), (2020, 1, 1)))
     make_article("会议文章", meeting=meeting)
+    make_article("日期不详的文章", date=None, precision=dates.UNKNOWN)
     (tmp_media / "images").mkdir(parents=True)
     (tmp_media / "images" / "a.png").write_bytes(b"\x89PNG")
     speaker = speech.speaker.slug
@@ -74,6 +76,7 @@ def public_urls(tmp_media):
         "archive": "/archive/",
         "archive_year": "/archive/2022/",
         "archive_month": "/archive/2022/09/",
+        "archive_undated": "/archive/undated/",
         "feed": "/feed/",
         "sitemap": "/sitemap.xml",
         "robots_txt": "/robots.txt",

@@ -63,7 +63,8 @@ def children(pid, applier=False):
             command = (stat.parent / "cmdline").read_bytes()
         except OSError:
             continue
-        if int(fields[1]) == pid and (b"search_sync" in command) == applier:
+        # The open data builder is supervised beside them too: neither a worker nor the applier.
+        if int(fields[1]) == pid and b"build_open_data" not in command and (b"search_sync" in command) == applier:
             found.append(int(stat.parent.name))
     return sorted(found)
 

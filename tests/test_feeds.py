@@ -30,8 +30,8 @@ def test_site_feed(client, settings):
     assert settings.SITE_NAME in channel.find("title").text
     assert [item.find("title").text for item in items] == ["更新的文章", SEED_TITLE]
     assert items[1].find("link").text == f"http://testserver{speech.get_absolute_url()}"
-    assert items[1].find("description").text.startswith("【2022年9月22日】市委召开这次人大工作会议")
-    summary = items[0].find("description").text.removeprefix("【2023年1月1日】")
+    assert items[1].find("description").text.startswith("<p>【2022年9月22日】市委召开这次人大工作会议")
+    summary = items[0].find("description").text.removeprefix("<p>【2023年1月1日】").removesuffix("</p>")
     assert summary.endswith("……") and len(summary) == 202
 
 
@@ -47,8 +47,8 @@ def test_feeds_list_what_was_published_last_first(client):
         _, items = rss_items(client, url)
         assert len(items) == 30
         assert [item.find("title").text for item in items[:3]] == ["日期不详的决定", "1990年的条例", "旧文30"]
-        assert items[0].find("description").text == "【日期不详】正文。"
-        assert items[1].find("description").text == "【1990年5月1日】正文。"
+        assert items[0].find("description").text == "<p>【日期不详】正文。</p>"
+        assert items[1].find("description").text == "<p>【1990年5月1日】正文。</p>"
         published = old_law.published_at.astimezone(datetime.timezone.utc)
         assert items[1].find("pubDate").text == published.strftime("%a, %d %b %Y %H:%M:%S +0000")
 

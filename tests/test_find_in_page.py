@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from documents.legislation import structure
 from documents.legislation.citations import link_citations
 from documents.archive.find_in_page import MAX_MARKS, mark_body, result_link
+from documents.search import equivalents
 from documents.search.query import parse_query
 from documents.search.queue import apply_pending
 from documents.common.titles import title_key
@@ -177,6 +178,7 @@ def test_hl_pages_are_not_cached_and_never_served_from_the_cache(client):
 @pytest.mark.django_db
 def test_hl_costs_no_query(client):
     law = make_article("湿地保护条例", body=LAW, kind="regulation")
+    equivalents.current_table()  # read once a process (and after each change of the table), as every search does
     counts = []
     for params in ({"nocache": "1"}, {"hl": "湿地"}):
         with CaptureQueriesContext(connection) as queries:
@@ -195,3 +197,22 @@ def test_search_results_open_the_article_with_the_query(client):
     # The JSON keeps the documents' own addresses.
     result = client.get("/search/", {"q": "禁止破坏", "format": "json"}).json()["results"][0]
     assert result["url"] == f"{law.get_absolute_url()}#{quote('第三条')}"
+
+
+@pytest.mark.django_db
+def test_a_result_found_through_an_equivalent_opens_with_it_marked_at_its_article(client):
+    """The search found 人民代表大会常务委员会 for 人大常委会 (equivalents.py): the page marks it, and the 条 the
+    result's link opens at holds the first mark."""
+    law = make_article("监督条例", kind="regulation", body="第一条　为了规范监督工作，制定本条例。\n\n"
+                       "第二条　市人民代表大会常务委员会依法行使监督职权。\n\n第三条　本条例自公布之日起施行。")
+    apply_pending()
+    hit = next(h for h in client.get("/search/", {"q": "人大常委会", "format": "json"}).json()["results"]
+               if h["title"] == "监督条例")
+    assert hit["url"] == f"{law.get_absolute_url()}#{quote('第二条')}"
+    html_text = client.get(law.get_absolute_url(), {"hl": "人大常委会"}).content.decode()
+    assert MARK.findall(html_text) == [("1", "1", "人民代表大会常务委员会")]
+    assert bar_status(client.get(law.get_absolute_url(), {"hl": "人大常委会"})) == "正文中共 1 处"
+    article_two = html_text.index('id="第二条"')
+    assert article_two < html_text.index('id="hl-1"') < html_text.index('id="第三条"')
+    page = client.get("/search/", {"q": "人大常委会"}).content.decode()
+    assert f'href="{law.get_absolute_url()}?hl=%E4%BA%BA%E5%A4%A7%E5%B8%B8%E5%A7%94%E4%BC%9A#{quote("第二条")}"' in page

@@ -25,7 +25,7 @@ PNG = bytes.fromhex(
 
 def nav_text(response):
     body = response.content.decode()
-    start = body.index('<nav class="site-nav"')
+    start = body.index("<ul>", body.index('<nav class="site-nav"'))  # the columns, after the 栏目 button
     end = body.index("</nav>", start)
 
     class R:
@@ -49,6 +49,12 @@ class TestEveryPage:
         assert f"版权所有：{settings.SITE_OWNER}" in text
         assert settings.SITE_ICP in text
         assert 'href="#main"' in body and 'id="main"' in body
+        # The footer speaks Chinese; the ICP number links to the filing site, as on every Chinese portal.
+        footer = body[body.index('<footer class="site-footer">'):]
+        assert "Copyright" not in footer and "All Rights Reserved" not in footer
+        assert f'<a href="https://beian.miit.gov.cn/" rel="noopener">{settings.SITE_ICP}</a>' in footer
+        # The narrow screen's menu button: a native disclosure, before the columns.
+        assert '<details class="site-nav__toggle"><summary>栏目</summary></details>' in body
 
     def test_navigation_follows_the_columns(self, client):
         Column.objects.filter(slug="about").update(name="本会简介", order=999)
@@ -304,6 +310,29 @@ class TestArchive:
         assert breadcrumb_text(month) == "当前位置 >> 网站首页 >> 按日期浏览 >> 2022年 >> 9月"
         assert SEED_TITLE in text and "只有月份" in text and "只有年份" not in text and "一月" not in text
         assert client.get("/archive/2022/9/").status_code == 200
+
+    def test_undated_documents_are_browsable(self, client):
+        seed_speech()
+        make_article("不详一", date=None, precision=dates.UNKNOWN)
+        make_article("不详二", date=None, precision=dates.UNKNOWN)
+        make_article("不详草稿", date=None, precision=dates.UNKNOWN, status=Article.Status.DRAFT)
+        index = client.get("/archive/").content.decode()
+        assert '<a href="/archive/undated/">日期不详</a>（2）' in index
+
+        undated = client.get("/archive/undated/")
+        text = page_text(undated)
+        assert breadcrumb_text(undated) == "当前位置 >> 网站首页 >> 按日期浏览 >> 日期不详"
+        assert "文章（2 篇）" in text and "不详一" in text and "不详二" in text
+        assert "不详草稿" not in text and SEED_TITLE not in text
+        assert '<strong aria-current="page">日期不详（2）</strong>' in undated.content.decode()
+        payload = client.get("/archive/undated/?format=json").json()
+        assert payload["undated"] is True and payload["count"] == 2 and payload["unknown"] == 2
+        assert sorted(item["title"] for item in payload["results"]) == ["不详一", "不详二"]
+
+    def test_no_undated_documents_no_link(self, client):
+        seed_speech()
+        assert "/archive/undated/" not in client.get("/archive/").content.decode()
+        assert client.get("/archive/undated/").status_code == 404
 
     @pytest.mark.parametrize("url", ["/archive/2022/13/", "/archive/2022/00/", "/archive/1999/", "/archive/22/",
                                      "/archive/2022/10/", "/archive/2022/09/?page=2",

@@ -9,10 +9,12 @@ from collections import Counter
 from html import unescape
 from urllib.parse import parse_qs, urlparse
 
+import feedparser
 import pytest
+from django.urls import reverse
 
 from documents.common import dates
-from documents.models import Article, Column, Speaker
+from documents.models import Article, Column, Meeting, Speaker
 from documents.search import engine
 from documents.search.indexing import get_backend, rebuild
 from documents.search.queue import apply_pending
@@ -161,13 +163,14 @@ def lawmaking():
 def test_a_search_feed_lists_the_newest_matches_of_the_search_and_its_filters(client, lawmaking, settings):
     channel, items = rss(client.get("/search/feed/", {"q": "立法", "column": "documents", "page": "2"}))
     titles = [item.findtext("title") for item in items]
-    assert titles == [f"第{n}号立法文件" for n in range(32, 2, -1)]  # 30, by document date, newest first
+    # 30, published last first (the undated one was saved last), as the site's feed
+    assert titles == ["立法日期不详"] + [f"第{n}号立法文件" for n in range(32, 3, -1)]
     assert channel.findtext("title") == f"{settings.SITE_NAME} - 搜索：立法（公文发布）"
     link = urlparse(channel.findtext("link"))
     assert link.path == "/search/" and parse_qs(link.query) == {"q": ["立法"], "column": ["documents"]}
-    first = items[0]
+    first = items[1]
     assert first.findtext("link") == f"http://testserver{lawmaking[32].get_absolute_url()}"
-    assert first.findtext("description") == "【2022年1月1日】关于立法工作。"  # the snippet as text: no markup
+    assert first.findtext("description") == "<p>【2022年1月1日】关于立法工作。</p>"  # the snippet's text
     published = lawmaking[32].published_at.astimezone(datetime.timezone.utc)
     assert first.findtext("pubDate") == published.strftime("%a, %d %b %Y %H:%M:%S +0000")
 
@@ -182,13 +185,13 @@ def test_a_search_feed_describes_every_filter(client, lawmaking, settings):
     assert channel.findtext("title").endswith("搜索：立法（讲话，张雷明，2021年1月1日起2021年12月31日止）")
     channel, items = rss(client.get("/search/feed/", {"column": "news"}))
     assert channel.findtext("title").endswith("搜索：全部文章（人大要闻）")
-    assert [item.findtext("title") for item in items] == ["新闻里的立法", "张雷明谈立法"]
+    assert [item.findtext("title") for item in items] == ["张雷明谈立法", "新闻里的立法"]  # published last first
 
 
 def test_a_new_match_is_in_the_feed_at_once(client, lawmaking):
     """Not served from the page cache: the index takes a new article in after the change that retires pages."""
     url = "/search/feed/?q=立法&column=documents"
-    assert rss(client.get(url))[1][0].findtext("title") == "第32号立法文件"
+    assert rss(client.get(url))[1][0].findtext("title") == "立法日期不详"
     make("最新的立法规划", column="documents", date=datetime.date(2040, 1, 1))
     apply_pending()
     assert rss(client.get(url))[1][0].findtext("title") == "最新的立法规划"
@@ -269,3 +272,86 @@ def test_a_dated_search_counts_the_other_years_in_the_same_pass(client, sample, 
     assert [y for y, *_, current in dated_bars if current] == [2019]
     undated = re.compile(r"另有 (\d+) 篇日期不详")
     assert undated.findall(one_year) == undated.findall(every_year) != []
+
+
+# --- what a feed reader makes of a search's feed (feedparser) ------------------------------------------------------
+
+
+def read(client, path, params=None):
+    response = client.get(path, params or {})
+    assert response.status_code == 200, response.content[:300]
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, feed.bozo_exception
+    return feed
+
+
+def self_link(feed):
+    link = next(link.href for link in feed.feed.links if link.rel == "self")
+    return urlparse(link).path, parse_qs(urlparse(link).query)
+
+
+def test_a_search_feed_links_itself_with_its_query_and_filters(client, lawmaking):
+    feed = read(client, "/search/feed/", {"q": "立法", "column": "documents", "validity": "current"})
+    assert self_link(feed) == ("/search/feed/", {"q": ["立法"], "column": ["documents"], "validity": ["current"]})
+    alternate = urlparse(feed.feed.link)
+    assert parse_qs(alternate.query) == {"q": ["立法"], "column": ["documents"], "validity": ["current"]}
+    assert feed.feed.title.endswith("搜索：立法（公文发布，现行有效）")
+
+
+def test_a_search_feed_without_a_query_or_filter_is_the_sites_feed(client, lawmaking, settings):
+    feed, site = read(client, "/search/feed/"), read(client, "/feed/")
+    assert [e.title for e in feed.entries] == [e.title for e in site.entries] and len(feed.entries) == 30
+    assert feed.feed.title == site.feed.title == f"{settings.SITE_NAME} - 最新文章"
+    assert self_link(feed) == ("/search/feed/", {})
+
+
+def test_a_query_is_text_in_the_channel_title_and_description(client, lawmaking):
+    hostile = '<img src=x onerror=alert(1)> & <b>立法</b>'
+    response = client.get("/search/feed/", {"q": hostile})
+    feed = feedparser.parse(response.content)
+    for text in (feed.feed.title, feed.feed.description):
+        assert "<" not in text and ">" not in text, text  # nothing a reader parses as markup, once or twice decoded
+        assert "＜img src=x onerror=alert(1)＞ ＆ ＜b＞立法＜/b＞" in text
+    assert b"<img" not in response.content and b"&lt;img" not in response.content
+    assert self_link(feed)[1] == {"q": [hostile]}
+
+
+def test_a_search_feeds_items_come_in_publication_order(client, lawmaking):
+    """An old document put online today is news: first, as in the site's feed, whatever its document date."""
+    old = make("1950年的立法决定", column="documents", date=datetime.date(1950, 1, 1))
+    apply_pending()
+    feed = read(client, "/search/feed/", {"q": "立法", "column": "documents"})
+    assert feed.entries[0].title == "1950年的立法决定" and old.published_at
+    published = [entry.published_parsed for entry in feed.entries]
+    assert published == sorted(published, reverse=True) and len(published) == 30
+
+
+def test_descriptions_keep_their_paragraphs_escaped_once(client, lawmaking):
+    make("立法的两段", body="第一段：a < b。\n\n第二段 <script>立法</script>。", date=datetime.date(2050, 1, 1))
+    apply_pending()
+    for path, params in (("/feed/", {}), ("/search/feed/", {"q": "立法的两段"})):
+        entry = read(client, path, params).entries[0]
+        assert entry.title == "立法的两段"
+        if path == "/feed/":
+            assert entry.summary == "<p>【2050年1月1日】第一段：a &lt; b。</p><p>第二段 &lt;script&gt;立法&lt;/script&gt;。</p>"
+        else:  # the snippet around the match: one paragraph of its own after the date
+            assert entry.summary.startswith("<p>【2050年1月1日】第一段：a &lt; b。")
+            assert "&lt;script&gt;" in entry.summary and "<script" not in entry.summary
+
+
+def test_a_speaker_or_meeting_with_drafts_only_is_unknown_everywhere(client):
+    hidden = Speaker.objects.create(name="只有草稿的人")
+    meeting = Meeting.objects.create(name="只有草稿的会议")
+    make("草稿讲话", speaker=hidden, meeting=meeting, status=Article.Status.DRAFT)
+    apply_pending()
+    assert client.get(hidden.get_absolute_url()).status_code == 404
+    assert client.get(reverse("documents:speaker_feed", args=[hidden.slug])).status_code == 404
+    assert client.get(meeting.get_absolute_url()).status_code == 404
+    for name, value, message in (("speaker", hidden.slug, "没有“{}”这位发言人。"), ("meeting", meeting.slug, "没有“{}”这个会议。")):
+        for path in ("/search/", "/search/feed/"):
+            response = client.get(path, {name: value})
+            assert response.status_code == 400 and message.format(value) in response.content.decode(), (path, name)
+    make("公开讲话", speaker=hidden, meeting=meeting)
+    assert client.get(reverse("documents:speaker_feed", args=[hidden.slug])).status_code == 200
+    assert client.get("/search/", {"speaker": hidden.slug}).status_code == 200
+    assert client.get("/search/", {"meeting": meeting.slug}).status_code == 200

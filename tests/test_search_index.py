@@ -250,3 +250,19 @@ def test_a_large_backlog_is_rebuilt_whole_but_never_after_a_request(monkeypatch)
     assert apply_pending() == 3  # what search_sync and imports run: the backlog is rebuilt whole
     assert len(calls) == 1 and IndexOperation.objects.count() == 0
     assert sorted(found("积压正文癸")) == sorted(a.pk for a in first + more)
+
+
+def test_the_amendment_history_is_searched_with_the_byline(db):
+    """修订沿革 names the meetings that adopted and amended a law (real events of the corpus, laws.jsonl): a
+    document found by nothing else is found by them."""
+    from documents.search.query import search
+
+    law = Article(title="上海市某条例", column=Column.objects.get(slug="documents"), status=Article.Status.PUBLISHED,
+                  kind=Article.Kind.REGULATION, amendments=[
+                      {"date": "2011-11-17", "event": "上海市第十三届人民代表大会常务委员会第三十次会议通过"},
+                      {"date": "2020-05-14", "event": "上海市第十五届人民代表大会常务委员会第二十一次会议《关于修改本市部分地方性法规的决定》第一次修正"}])
+    law.set_plain_text_body("第一条　为了规范管理，制定本条例。")
+    law.save()
+    apply_pending()
+    for q in ("第十三届人民代表大会常务委员会第三十次会议", "关于修改本市部分地方性法规的决定"):
+        assert [hit.pk for hit in search(q).hits] == [law.pk], q

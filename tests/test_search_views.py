@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
@@ -163,6 +164,16 @@ def test_invalid_parameters_are_400_with_a_chinese_message(client, docs, params,
     assert message in body
 
 
+def test_refused_parameters_are_said_in_words_a_reader_knows_without_advice_on_the_words(client, docs):
+    sort = get(client, q="监督", sort="bogus").content.decode()
+    assert "排序：排序方式只能是相关度（relevance）、最新（newest）或最早（oldest）。" in sort
+    for params in ({"from": "yesterday"}, {"to": "2023-02-30"}, {"sort": "bogus"}, {"from": "2023-02-30", "q": ""}):
+        page = get(client, **{"q": "监督", **params})
+        assert page.status_code == 400
+        html = page.content.decode()
+        assert "换一个词" not in html and "没有找到符合条件的文章" not in html, params  # nothing was searched
+
+
 def test_a_page_beyond_the_last_says_so(client, docs):
     html = get(client, q="监督", page="50").content.decode()
     assert "没有第 50 页" in html
@@ -177,8 +188,8 @@ def test_every_search_box_takes_what_the_search_reads(client, docs):
     speaker = docs["verbatim"].speaker
     boxes = []
     for url in ("/", f"{URL}?q=监督", speaker.get_absolute_url()):
-        boxes += re.findall(r'<input [^>]*name="q"[^>]*>', client.get(url).content.decode())
-    assert len(boxes) == 5  # the header's on each page, the search page's, the speaker page's
+        boxes += re.findall(r'<input [^>]*type="search"[^>]*name="q"[^>]*>', client.get(url).content.decode())
+    assert len(boxes) == 4  # the header's on each page (the search page repeats no box), the speaker page's
     assert all(f'maxlength="{MAX_QUERY_CHARS}"' in box for box in boxes), boxes
 
 
@@ -198,3 +209,41 @@ def test_a_long_facet_shows_its_first_ten_and_folds_the_rest(client):
     assert re.findall(r"(\d{4})年</a>", shown) == [str(year) for year in range(2015, 2005, -1)]
     assert "<summary>更多年份（5）</summary>" in folded
     assert re.findall(r"(\d{4})年</a>", folded) == [str(year) for year in range(2005, 2000, -1)]
+
+
+def chips(html):
+    """(label, href) of each chip of the filters in use."""
+    return [(re.sub(r"<[^>]+>", "", label).replace("（去掉这项筛选）", "").replace("×", ""), href.replace("&amp;", "&"))
+            for href, label in re.findall(r'<a class="search-chip" href="([^"]*)">(.*?)</a>', html)]
+
+
+def test_filters_in_use_are_chips_that_remove_them(client, docs):
+    html = get(client, q="人大", column="documents", kind="document", speaker="", validity="",
+               **{"from": "2021-01-01", "to": "2021-12-31"}, page="1").content.decode()
+    assert chips(html) == [
+        ("栏目：公文发布", "?q=%E4%BA%BA%E5%A4%A7&kind=document&from=2021-01-01&to=2021-12-31"),
+        ("类型：" + Article.Kind("document").label, "?q=%E4%BA%BA%E5%A4%A7&column=documents&from=2021-01-01&to=2021-12-31"),
+        ("日期：2021年", "?q=%E4%BA%BA%E5%A4%A7&column=documents&kind=document"),
+    ]
+    assert "筛选（已用 3 项）" in html
+    speaker = Speaker.objects.get()
+    html = get(client, q="人大", speaker=speaker.slug, **{"from": "2022-09-01"}).content.decode()
+    assert chips(html) == [("发言人：张雷明", "?q=%E4%BA%BA%E5%A4%A7&from=2022-09-01"),
+                           ("日期：2022年9月1日起", "?q=%E4%BA%BA%E5%A4%A7&" + urlencode({"speaker": speaker.slug}))]
+    assert chips(get(client, q="人大").content.decode()) == []
+
+
+def test_one_search_box_that_keeps_the_filters(client, docs):
+    """The header's box holds the query (the page has no second box) and carries the filters in use."""
+    html = get(client, q="人大", column="documents", **{"from": "2021-01-01"}).content.decode()
+    assert html.count('role="search"') == 1 and html.count('name="q"') == 2  # the box, and the date form's copy
+    header = html[html.index('<form class="search-box"'):html.index("</form>", html.index('<form class="search-box"'))]
+    assert 'aria-label="站内搜索"' in header and 'value="人大"' in header
+    assert '<input type="hidden" name="column" value="documents">' in header
+    assert '<input type="hidden" name="from" value="2021-01-01">' in header
+    assert 'name="to"' not in header
+
+
+def test_a_one_year_chart_names_the_year_once(client, docs):
+    html = get(client, q="实施办法").content.decode()
+    assert "各年份的结果：2017年。" in html and "2017—2017年" not in html

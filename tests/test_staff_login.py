@@ -74,3 +74,9 @@ def test_login_without_a_request_still_works(client):
     User.objects.create_user("script", password=PASSWORD, is_staff=True)
     assert client.login(username="script", password=PASSWORD)
     assert not client.login(username="script", password="wrong")
+
+
+def test_the_login_page_has_a_heading(client):
+    html = client.get(reverse("admin:login")).content.decode()
+    assert html.count("<h1") == 1 and "<h1>登录文档管理</h1>" in html
+    assert 'name="username"' in html  # still Django's form under it

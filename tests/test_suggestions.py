@@ -150,3 +150,23 @@ def test_the_index_finds_what_a_plain_scan_finds():
             found = [s.text for s in index.suggest(needle, limit=100)]
             prefix = [t for t in newest_first if t.startswith(needle)]
             assert found == prefix + [t for t in newest_first if needle in t and t not in prefix], needle
+
+
+def test_a_title_named_by_the_text_or_whose_short_title_starts_with_it_comes_first_and_once(client):
+    """Real titles of the corpus (laws.jsonl): 民法 is in 最高人民法院 (人民法院), the 民法典 is listed eight times
+    (its parts), and 宪法 is the short title of 中华人民共和国宪法."""
+    for n, title in enumerate(["最高人民法院关于适用《中华人民共和国民法典》时间效力的若干规定",
+                               "最高人民法院关于审理民间借贷案件适用法律若干问题的规定",
+                               "最高人民法院关于适用《中华人民共和国民法典》物权编的解释（一）",
+                               "最高人民法院关于人民法院民事调解工作若干问题的规定"]):
+        make(title, date=(2023, 1, n + 1))
+    for part in range(8):
+        make("中华人民共和国民法典", date=(2020, 5, 28))
+    make("中华人民共和国宪法", date=(2018, 3, 11))
+    for n, title in enumerate(["中华人民共和国宪法修正案", "全国人民代表大会常务委员会关于实行宪法宣誓制度的决定",
+                               "关于设立国家宪法日的决定", "中华人民共和国全国人民代表大会和地方各级人民代表大会选举法"]):
+        make(title, date=(2019, 1, n + 1))
+    found = texts(client, "民法")
+    assert found[0] == "中华人民共和国民法典" and found.count("中华人民共和国民法典") == 1
+    assert texts(client, "民法典")[0] == "中华人民共和国民法典"
+    assert texts(client, "宪法")[:2] == ["中华人民共和国宪法", "中华人民共和国宪法修正案"]

@@ -122,6 +122,10 @@ def article_detail(request, context):
         "previous": context["previous"] and _url(request, context["previous"]),
         "next": context["next"] and _url(request, context["next"]),
         "updated_at": article.updated_at.isoformat(),
+        "downloads": {
+            extension: request.build_absolute_uri(reverse(f"opendata:download_{extension}", args=[article.pk]))
+            for extension in ("docx", "pdf")
+        },
     }
 
 

@@ -2,9 +2,11 @@
 
 A feed says what appeared on the site: its items are the latest published (by publication time, newest first),
 whatever their document date (an old regulation put online today is news to a subscriber). Each item shows its
-document date in the description; pubDate is when it was published.
+document date in the description, in HTML paragraphs as readers show them; pubDate is when it was published. What a
+reader typed (a search's query, a filter's name) goes into a channel's title as text no reader can take for markup.
 """
 
+import html
 import re
 from urllib.parse import urlencode
 
@@ -20,9 +22,25 @@ from ..common import dates
 from . import pages
 from ..models import Article, Column, Meeting, Speaker
 from ..search.parsing import MAX_QUERY_CHARS
+from ..search.query import CUT_MESSAGE
 
 FEED_ITEMS = 30
 SUMMARY_CHARS = 200
+# Readers render a channel's title and description as HTML whatever RSS says: the characters of markup are written
+# as their full-width forms, which read the same and mean nothing to a parser.
+_AS_TEXT = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def as_text(value):
+    """What a reader typed, for a channel's title or description: shown as typed, never parsed as markup."""
+    return str(value).translate(_AS_TEXT)
+
+
+def paragraphs(text, lead=""):
+    """Plain text as HTML paragraphs (a reader shows a description as HTML), escaped once; `lead` opens the first."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()] or [""]
+    lines[0] = lead + lines[0]
+    return "".join(f"<p>{escape(line)}</p>" for line in lines)
 
 
 class LatestFeed(Feed):
@@ -53,8 +71,9 @@ class LatestFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        # Readers show a description as HTML: plain text, escaped, after the document's date.
-        return f"【{item.date_display}】" + escape(item.summary) + ("……" if len(item.summary) == SUMMARY_CHARS else "")
+        # The start of the text in its paragraphs, after the document's date.
+        more = "……" if len(item.summary) == SUMMARY_CHARS else ""
+        return paragraphs(item.summary + more, lead=f"【{item.date_display}】")
 
     def item_pubdate(self, item):
         return item.published_at
@@ -79,7 +98,8 @@ class ColumnFeed(LatestFeed):
 
 class SpeakerFeed(LatestFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Speaker, slug=slug)
+        # A speaker with no published article is unknown to the public, as on their page and in search.
+        return get_object_or_404(pages.speakers(), slug=slug)
 
     def title(self, obj):
         return f"{settings.SITE_NAME} - {obj.name}的讲话和报告"
@@ -95,24 +115,32 @@ class SpeakerFeed(LatestFeed):
 
 
 class SearchFeed(LatestFeed):
-    """A search's newest matching documents (the search's newest-first order, by document date), so that a reader
-    can follow a query with its filters. Called by search/views.py with the validated form and the results."""
+    """A search's matching documents in the order they were published, as the site's feed, so that a reader can
+    follow a query with its filters. Called by search_views.py with the validated form and the results (the search's
+    newest matches by document date, up to query.MAX_PER_PAGE: the items are the FEED_ITEMS published last of
+    them)."""
 
     def get_object(self, request, form, results):
         published = dict(public_published_at([hit.pk for hit in results.hits]))
         for hit in results.hits:
             hit.published_at = published.get(hit.pk)
-        return {"hits": results.hits, "params": search_params(form.cleaned_data),
-                "described": describe_search(form.cleaned_data)}
+        hits = sorted((hit for hit in results.hits if hit.published_at), key=lambda hit: hit.published_at,
+                      reverse=True)
+        return {"hits": hits[:FEED_ITEMS], "params": search_params(form.cleaned_data),
+                "described": describe_search(form.cleaned_data), "cut": results.cut}
 
     def title(self, obj):
-        return f"{settings.SITE_NAME} - 搜索：{obj['described']}"
+        return f"{settings.SITE_NAME} - 搜索：{as_text(obj['described'])}"
 
     def link(self, obj):
         return reverse("documents:search") + "?" + urlencode(obj["params"])
 
+    def feed_url(self, obj):
+        return reverse("documents:search_feed") + "?" + urlencode(obj["params"])
+
     def description(self, obj):
-        return f"{settings.SITE_NAME}网站上与“{obj['described']}”相符的最新文章"
+        described = f"{settings.SITE_NAME}网站上与“{as_text(obj['described'])}”相符的最新文章"
+        return f"{described}。{CUT_MESSAGE}" if obj["cut"] else described
 
     def items(self, obj):
         return obj["hits"]
@@ -121,8 +149,8 @@ class SearchFeed(LatestFeed):
         return hit.url
 
     def item_description(self, hit):
-        # The snippet is escaped text with the matched characters in <em>: the text alone, as the other feeds.
-        return f"【{hit.date}】{strip_tags(hit.snippet)}"
+        # The snippet is escaped text with the matched characters in <em>: its text, after the document's date.
+        return paragraphs(html.unescape(strip_tags(hit.snippet)), lead=f"【{hit.date}】")
 
 
 def public_published_at(ids):
@@ -132,7 +160,8 @@ def public_published_at(ids):
 def search_params(data):
     """The query string of a search (its query and filters) from the search form's cleaned data."""
     params = {"q": data["q"], "column": data["column"], "kind": data["kind"], "speaker": data["speaker"],
-              "meeting": data["meeting"], "from": data["date_from"] or "", "to": data["date_to"] or ""}
+              "meeting": data["meeting"], "validity": data["validity"], "from": data["date_from"] or "",
+              "to": data["date_to"] or ""}
     return {name: value for name, value in params.items() if value}
 
 
@@ -145,6 +174,7 @@ def describe_search(data):
         kinds.get(data["kind"], ""),
         Speaker.objects.filter(slug=data["speaker"]).values_list("name", flat=True).first() if data["speaker"] else "",
         Meeting.objects.filter(slug=data["meeting"]).values_list("name", flat=True).first() if data["meeting"] else "",
+        dict(Article.Validity.choices).get(data["validity"], ""),
         (f"{dates.format_partial_date(start, dates.DAY)}起" if start else "")
         + (f"{dates.format_partial_date(end, dates.DAY)}止" if end else ""),
     ]

@@ -1,8 +1,10 @@
 """Find it in the document: a search's matches marked in an article's body, numbered for stepping through them.
 
 A search result links to its article with the query in `?hl=` (`result_link`). The article page parses it as the
-search did (`search.query.parse_query`) and marks what that query's Highlighter marks in the snippets, so the
-rules are the search's own (whatever equivalents or scripts it learns). The marking is done here, on the server,
+search did (`search.query.parse_query`, its words' equivalent terms added by `search.equivalents.expand`) and marks
+what that query's Highlighter marks in the snippets, so the rules are the search's own (whatever equivalents or
+scripts it learns): a result found through 人民代表大会常务委员会 for 人大常委会 has it marked, and the 条 its link
+opens at holds a mark. The marking is done here, on the server,
 in the body HTML the page shows (anchors and citation links already in): only text between tags is read and
 rewritten, escaped; tags and their attributes pass unchanged. Text is matched across inline tags (a match may
 run into a link or a bold 条 label) but never across blocks (paragraphs, headings, cells). static/js/find.js only
@@ -18,6 +20,7 @@ from urllib.parse import urlencode
 
 from django.utils.safestring import mark_safe
 
+from ..search import equivalents
 from ..search.query import parse_query
 
 PARAM = "hl"
@@ -105,7 +108,7 @@ def mark_body(body_html, highlighter):
 def find_context(body_html, raw_query):
     """What the article page adds for a search's `hl`: its body marked and `find` (the query as searched, the
     number of matches, how many are marked); nothing when `hl` holds nothing searchable."""
-    parsed = parse_query(raw_query or "")
+    parsed = equivalents.expand(parse_query(raw_query or ""))
     if not parsed.groups:
         return {}
     marked, count = mark_body(body_html, parsed.highlighter())

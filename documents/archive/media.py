@@ -49,7 +49,7 @@ def serve(request, path):
     if suffix in INLINE_TYPES and attachment is None:
         response = FileResponse(handle, content_type=INLINE_TYPES[suffix])
     else:
-        filename = attachment.title if attachment and attachment.title else PurePosixPath(path).name
+        filename = attachment.download_name if attachment else PurePosixPath(path).name
         response = FileResponse(
             handle, as_attachment=True, filename=filename,
             content_type={**INLINE_TYPES, **DOWNLOAD_TYPES}.get(suffix, "application/octet-stream"),

@@ -309,6 +309,11 @@ def month_counts(year):
     return sorted(months.items())
 
 
+def undated_articles():
+    """The documents whose date is unknown (日期不详 on the archive page), newest in the archive first."""
+    return as_list(public().filter(Q(date__isnull=True) | Q(date_precision=dates.UNKNOWN))).order_by("-id")
+
+
 def archive_articles(year=None, month=None):
     """A year's or a month's documents; a year the calendar cannot hold (/archive/0000/) is a 404."""
     if year is not None and not datetime.MINYEAR <= year <= datetime.MAXYEAR:

@@ -4,8 +4,9 @@ import re
 
 from django import forms
 
+from . import pages
 from ..legislation.genres import GENRES
-from ..models import Article, Column, Meeting, Speaker
+from ..models import Article, Column
 from ..search.interface import SORTS, Filters
 from ..search.parsing import normalize_input
 from ..search.query import MAX_PER_PAGE, PER_PAGE
@@ -49,7 +50,8 @@ class SearchForm(forms.Form):
     date_from = DayField(required=False)
     date_to = DayField(required=False)
     sort = forms.ChoiceField(
-        required=False, choices=[(s, s) for s in SORTS], error_messages={"invalid_choice": "排序方式只能是 relevance、newest 或 oldest。"},
+        required=False, choices=[(s, s) for s in SORTS],
+        error_messages={"invalid_choice": "排序方式只能是相关度（relevance）、最新（newest）或最早（oldest）。"},
     )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=100_000,
@@ -73,21 +75,22 @@ class SearchForm(forms.Form):
         data["date_from"], data["date_to"] = data.pop("from", ""), data.pop("to", "")
         super().__init__(data, **kwargs)
 
-    def _known(self, name, model, message):
-        """A filter naming a column, speaker or meeting that does not exist is an error, like an unknown kind."""
+    def _known(self, name, known, message):
+        """A filter naming a column, speaker or meeting that does not exist is an error, like an unknown kind; a
+        speaker or meeting without a published article is unknown to the public (its page is a 404 too)."""
         value = self.cleaned_data[name]
-        if value and not model.objects.filter(slug=value).exists():
+        if value and not known.filter(slug=value).exists():
             raise forms.ValidationError(message.format(value), code="unknown")
         return value
 
     def clean_column(self):
-        return self._known("column", Column, "没有“{}”这个栏目。")
+        return self._known("column", Column.objects.all(), "没有“{}”这个栏目。")
 
     def clean_speaker(self):
-        return self._known("speaker", Speaker, "没有“{}”这位发言人。")
+        return self._known("speaker", pages.speakers(), "没有“{}”这位发言人。")
 
     def clean_meeting(self):
-        return self._known("meeting", Meeting, "没有“{}”这个会议。")
+        return self._known("meeting", pages.meetings(), "没有“{}”这个会议。")
 
     def clean(self):
         data = super().clean()

@@ -9,13 +9,15 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from ..changes import cache_invalidation
+from ..common import dates
+from ..models import Article, Column, Meeting, Speaker
 from . import find_in_page, suggestions
 from .errors import safe_methods_only
-from .feeds import FEED_ITEMS, SearchFeed
+from .feeds import LatestFeed, SearchFeed
 from .year_chart import year_chart
 from .search_forms import SearchForm
 from ..search.parsing import MAX_QUERY_CHARS, normalize_input
-from ..search.query import SearchResults, search
+from ..search.query import MAX_PER_PAGE, SearchResults, search
 
 FILTER_PARAMS = ("column", "kind", "genre", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
@@ -50,6 +52,7 @@ def search_page(request):
                 "searched_instead": results.searched or None,
                 "left_out": results.relaxed,
                 "index_unavailable": results.unavailable,
+                "incomplete": results.cut,
                 "results": [hit.as_json() for hit in results.hits],
                 "facets": {
                     name: [{"value": v, "label": label, "count": n} for v, label, n in items]
@@ -65,11 +68,16 @@ def search_page(request):
 
 @safe_methods_only
 def search_feed(request):
-    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not)."""
+    """RSS of a search's newest matching documents; parameters are checked as the page's (a 400 page if not).
+    Without a query or a filter: the site's feed."""
     form = SearchForm(request.GET)
     if not form.is_valid():
         return _render(request, form, SearchResults(messages=form.error_messages()), status=400)
-    results = search(**{**form.search_args(), "sort": "newest", "page": 1, "per_page": FEED_ITEMS})
+    args = form.search_args()
+    if not args["q"] and not args["filters"]:
+        return LatestFeed()(request)  # nothing searched: what the site published last, as its own feed
+    # The newest matches by document date, of which the feed keeps those published last (feeds.SearchFeed).
+    results = search(**{**args, "sort": "newest", "page": 1, "per_page": MAX_PER_PAGE})
     if results.unavailable:
         # Not an empty feed: a reader would take it for "nothing matches any more".
         response = HttpResponse("索引正在重建，请稍后再试。", status=503, content_type="text/plain; charset=utf-8")
@@ -129,6 +137,37 @@ def _chart(params, args, results):
     )
 
 
+def _chips(params, form):
+    """Each filter in use as (label, the address without it): the page shows them as chips that remove one, so a
+    filter folded away under 筛选 on a phone is still seen."""
+    if not form.is_valid():
+        return []
+    data, chips = form.cleaned_data, []
+    named = {"column": (Column, "栏目"), "speaker": (Speaker, "发言人"), "meeting": (Meeting, "会议")}
+    for name in FILTER_PARAMS:
+        if name in named and data[name]:
+            model, title = named[name]
+            label = model.objects.filter(slug=data[name]).values_list("name", flat=True).first() or data[name]
+        elif name == "genre" and data[name]:
+            title, label = "文件种类", data[name]
+        elif name in ("kind", "validity") and data[name]:
+            title = {"kind": "类型", "validity": "时效性"}[name]
+            label = dict({"kind": Article.Kind.choices, "validity": Article.Validity.choices}[name])[data[name]]
+        else:
+            continue
+        chips.append((f"{title}：{label}", _url(params, **{name: None})))
+    start, end = (dates.format_partial_date(d, dates.DAY) if d else "" for d in (data["date_from"], data["date_to"]))
+    if start or end:
+        first, last = data["date_from"], data["date_to"]
+        if first and last and first.year == last.year and (first.month, first.day) == (1, 1) \
+                and (last.month, last.day) == (12, 31):
+            label = f"{first.year}年"
+        else:
+            label = f"{start}—{end}" if start and end else f"{start}起" if start else f"{end}止"
+        chips.append((f"日期：{label}", _url(params, **{"from": None, "to": None})))
+    return chips
+
+
 def _render(request, form, results, status=200, chart_args=None):
     params = {k: v for k, v in request.GET.items() if k not in ("page", "format")}
     filters_active = [name for name in FILTER_PARAMS if params.get(name)]
@@ -146,6 +185,7 @@ def _render(request, form, results, status=200, chart_args=None):
     searched = bool(chart_args) and (results.query or filters_active)
     feed_params = {k: v for k, v in params.items() if k in FEED_PARAMS}
     context = {
+        "invalid": status == 400,  # the parameters were refused: nothing was searched, no advice on the words
         "chart": _chart(params, chart_args, results) if searched and not results.unavailable else None,
         "chart_all_years_url": _url({k: v for k, v in params.items() if k not in ("from", "to")})
         if params.get("from") or params.get("to") else None,
@@ -160,6 +200,7 @@ def _render(request, form, results, status=200, chart_args=None):
                                 ("speaker", "发言人"))
         ],
         "filters_active": bool(filters_active),
+        "chips": _chips(params, form),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
         "exact_url": _url(params, q=results.exact_query) if results.exact_query else None,
         # A relaxed search (relaxing.py): the query searched, and each term left out searched on its own.

@@ -1,6 +1,8 @@
-"""Suggestions for the search box (speakers, meetings, titles, equivalent terms): what a reader typed, found at the
-start of an entry first, then anywhere in it, in an index each process holds in memory and rebuilds when the
-site's data change. Traditional and simplified characters compare alike (search/scripts.py).
+"""Suggestions for the search box (speakers, meetings, titles, equivalent terms): an entry named by just what a reader
+typed first (中华人民共和国宪法 for 宪法: a title's short forms name it too), then those starting with it (or a short
+form starting with it: 中华人民共和国民法典 for 民法), then those containing it anywhere, in an index each process holds
+in memory and rebuilds when the site's data change. An entry listed several times (the 民法典's parts share its
+title) is offered once. Traditional and simplified characters compare alike (search/scripts.py).
 
 Each kind of suggestion is one `Source` in `SOURCES`: its label, and its entries best first (their order is the
 order they are offered in). Adding a kind is adding a Source there; its model's changes must retire the page
@@ -20,6 +22,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from ..common import dates
+from ..common.titles import title_forms
 from . import pages
 from ..models import EquivalentTerms
 from ..search import equivalents, scripts
@@ -48,16 +51,23 @@ class Source:
     label: str
     entries: Callable  # () -> [(text, payload)], best first; payload is what `present` needs
     present: Callable  # payload -> (hint, url), called only for the suggestions given
+    names: Callable = lambda text, payload: ()  # the other names an entry goes by (a title's short forms)
 
 
 def _titles():
-    rows = pages.chronological(pages.public()).values_list("title", "pk", "date", "date_precision")
-    return [(title, (pk, date, precision)) for title, pk, date, precision in rows]
+    rows = pages.chronological(pages.public()).values_list("title", "pk", "date", "date_precision", "issuer")
+    return [(title, (pk, date, precision, issuer)) for title, pk, date, precision, issuer in rows]
 
 
 def _present_title(payload):
-    pk, date, precision = payload
+    pk, date, precision, _ = payload
     return dates.format_partial_date(date, precision), reverse("documents:article", args=[pk])
+
+
+def _title_names(title, payload):
+    """A title as a reader may type it: without the national prefix, the year or its issuer (titles.title_forms)."""
+    exact, shortened = title_forms(title, payload[3])
+    return exact | shortened
 
 
 def _speakers():
@@ -87,7 +97,7 @@ SOURCES = (
            lambda payload: (f"{payload[1]} 篇", reverse("documents:speaker", args=[payload[0]]))),
     Source("meeting", "会议", _meetings,
            lambda payload: (f"{payload[1]} 篇", reverse("documents:meeting", args=[payload[0]]))),
-    Source("title", "标题", _titles, _present_title),
+    Source("title", "标题", _titles, _present_title, _title_names),
     Source("equivalent", "等同说法", _equivalents, _present_equivalent),
 )
 
@@ -98,16 +108,34 @@ def fold(text):
 
 
 class SourceIndex:
-    """One source's entries, folded and joined (search/joined.py)."""
+    """One source's entries (an entry listed again under the same text left out), folded and joined
+    (search/joined.py), and their other names (a title's short forms), joined apart with the entry each names."""
 
     def __init__(self, source):
         self.source = source
-        self.entries = list(source.entries())
-        self.joined = JoinedTexts([fold(text) for text, _ in self.entries])
+        seen, self.entries = set(), []
+        for text, payload in source.entries():
+            if text not in seen:
+                seen.add(text)
+                self.entries.append((text, payload))
+        folded = [fold(text) for text, _ in self.entries]
+        self.joined = JoinedTexts(folded)
+        self.named, self.owners, names = {}, [], []
+        for number, ((text, payload), own) in enumerate(zip(self.entries, folded)):
+            self.named.setdefault(own, []).append(number)
+            for name in sorted({fold(name) for name in source.names(text, payload)} - {own, ""}):
+                names.append(name)
+                self.owners.append(number)
+                self.named.setdefault(name, []).append(number)
+        self.names = JoinedTexts(names)
 
     def find(self, needle, limit):
-        """Up to `limit` entry numbers: those starting with `needle`, then those containing it, each best first."""
-        found = self.joined.containing(needle, at_start=True, limit=limit)
+        """Up to `limit` entry numbers, each group best first: those named `needle` (their text or another name),
+        those starting with it (text or name), then those containing it."""
+        named = self.named.get(needle, [])
+        starting = sorted(set(self.joined.containing(needle, at_start=True, limit=limit))
+                          | {self.owners[n] for n in self.names.containing(needle, at_start=True, limit=4 * limit)})
+        found = list(dict.fromkeys([*named, *starting]))[:limit]
         if len(found) < limit:
             found += [n for n in self.joined.containing(needle, limit=limit) if n not in found][: limit - len(found)]
         return found

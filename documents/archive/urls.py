@@ -46,6 +46,7 @@ urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/<str:slug>/", views.meeting, name="meeting"),
     path("archive/", views.archive, name="archive"),
+    path("archive/undated/", views.archive_undated, name="archive_undated"),
     path("archive/<year:year>/", views.archive, name="archive_year"),
     path("archive/<year:year>/<month:month>/", views.archive, name="archive_month"),
     path("feed/", safe_methods_only(cached_page(feeds.LatestFeed())), name="feed"),

@@ -161,6 +161,21 @@ def archive(request, year=None, month=None):
 
 
 @safe_methods_only
+@cached_page
+def archive_undated(request):
+    """The documents of 日期不详 on the archive page: browsable like a year."""
+    years, unknown = pages.year_counts()
+    page = pages.get_page(pages.undated_articles(), request.GET.get("page"))
+    if not page.paginator.count:
+        raise Http404("没有日期不详的公开文章")
+    if wants_json(request):
+        return api.respond({"years": [{"year": y, "count": n} for y, n in years], "unknown": unknown,
+                            **api.page_payload(request, page, undated=True)})
+    return render(request, "documents/archive.html",
+                  {"years": years, "unknown": unknown, "undated": True, "page": page})
+
+
+@safe_methods_only
 def robots_txt(request):
     lines = [
         "User-agent: *",

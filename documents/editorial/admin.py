@@ -17,6 +17,8 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from simple_history.admin import SimpleHistoryAdmin
 
+from .history import StaffHistoryHelper
+
 from . import images, uploads, workflow
 from ..legislation import regulations
 from .admin_review import PendingRevisionFilter, ReviewMixin
@@ -230,6 +232,7 @@ class AttachmentInline(TextCleanedOnSave, admin.TabularInline):
 @admin.register(Article)
 class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     form = ArticleAdminForm
+    object_history_list_template = "admin/documents/article/history_list.html"
     list_display = [
         "title", "column", "kind", "speaker", "date_display", "validity", "status", "pending_review", "pinned",
         "updated_at",
@@ -264,6 +267,9 @@ class ArticleAdmin(TextCleanedOnSave, ReviewMixin, SimpleHistoryAdmin):
     @method_decorator(EDITOR_CSP)
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        return StaffHistoryHelper(self.model, historical_record)
 
     def get_urls(self):
         view = self.admin_site.admin_view

@@ -143,6 +143,7 @@ class ReviewMixin:
                 raise PermissionDenied
             if form.is_valid():
                 return self._decide(request, revision, form.cleaned_data)
+        stale = revision.status == PENDING and bool(revision.changed_since(article))
         context = {
             **self.admin_site.each_context(request),
             "title": f"审核修改：{article}",
@@ -153,6 +154,9 @@ class ReviewMixin:
             "comparison": None if revision.status == ArticleRevision.Status.APPROVED else revision_diff.compare(article, revision),
             "form": form,
             "may_decide": may_decide and revision.status == PENDING,
+            # Approving would overwrite what was published since the editor started, or revive a recycled article.
+            "may_approve": not stale and article.deleted_at is None,
+            "stale": stale,
         }
         return TemplateResponse(request, "admin/documents/article/revision.html", context)
 
@@ -161,9 +165,16 @@ class ReviewMixin:
             if decision["decision"] == "approve":
                 approved = workflow.approve_revision(revision, request.user)
                 self.message_user(request, f"已批准 {approved.editors} 的修改，“{approved.article}”已按修改发布。")
+            elif decision["decision"] == "rebase":
+                workflow.rebase_revision(revision, request.user)
+                self.message_user(request, "已把这份修改合并到现在发布的版本：请再核对一次对比，然后批准或退回。")
+                return HttpResponseRedirect(revision_url(revision.article_id, revision.pk))
             else:
                 workflow.reject_revision(revision, request.user, decision["reason"].strip())
                 self.message_user(request, f"已退回 {revision.editors} 对“{revision.article}”的修改，编辑会看到原因。")
+        except workflow.RevisionRefused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
+            return HttpResponseRedirect(revision_url(revision.article_id, revision.pk))
         except workflow.RevisionDecided as decided:
             done = decided.args[0]
             verb = "批准" if done.status == ArticleRevision.Status.APPROVED else "退回"

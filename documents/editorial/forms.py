@@ -92,7 +92,7 @@ class ArticleAdminForm(forms.ModelForm):
     # The pending revision as the page showed it ("" for none). When an editor's edit goes to review and someone
     # saved that revision since, nothing is lost: their changes stay in the fields this person left alone, and a
     # field both changed is refused with a message rather than silently overwritten.
-    revision_seen = forms.CharField(widget=forms.HiddenInput, required=False)
+    revision_seen = forms.CharField(label="所见的待审核版本", widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Article
@@ -149,11 +149,13 @@ class ArticleAdminForm(forms.ModelForm):
 
 
 class RevisionDecisionForm(forms.Form):
-    """A reviewer's decision on a pending revision: 批准, or 退回 with a reason the editors will read."""
+    """A reviewer's decision on a pending revision: 批准, 退回 with a reason the editors will read, or 合并到现在的版本
+    when the article changed since the editor started."""
 
-    decision = forms.ChoiceField(choices=[("approve", "批准"), ("reject", "退回")], error_messages={
-        "required": "请选择批准或退回。", "invalid_choice": "请选择批准或退回。",
-    })
+    decision = forms.ChoiceField(
+        choices=[("approve", "批准"), ("reject", "退回"), ("rebase", "合并到现在的版本")],
+        error_messages={"required": "请选择批准或退回。", "invalid_choice": "请选择批准或退回。"},
+    )
     reason = forms.CharField(
         label="退回原因", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
         help_text="退回时必填：编辑打开这篇文章时会看到。",

@@ -35,9 +35,22 @@ class BodyChange:
 
 
 @dataclass
+class ChangedSince:
+    """A field the revision touches that was changed by someone else after the editor started: its three values."""
+
+    label: str
+    started: str
+    proposed: str
+    current: str
+
+
+@dataclass
 class Comparison:
     fields: list
     body: BodyChange | None
+    # Fields published differently meanwhile (ChangedSince), and the body's change since the editor started.
+    changed_since: list = field(default_factory=list)
+    body_since: BodyChange | None = None
 
 
 def _display(article, name):
@@ -61,20 +74,37 @@ def _display(article, name):
     return str(value) if value else EMPTY
 
 
+def _label(name):
+    return str(Article._meta.get_field(name).verbose_name)
+
+
+def _loaded(article):
+    return Article.objects.select_related("column", "speaker", "meeting").get(pk=article.pk)
+
+
 def compare(article, revision):
-    """What `revision` changes in `article` (both as they are now)."""
-    proposed = revision.apply_to(Article.objects.select_related("column", "speaker", "meeting").get(pk=article.pk))
+    """What `revision` changes, against what its editor started from (not against later changes by others), and the
+    fields it touches that were published differently since, with their three values."""
+    current = _loaded(article)
+    started = revision.apply_to(_loaded(article), revision.base)
+    proposed = revision.apply_to(_loaded(article))
     proposed.normalize()
     names = [name for name in ArticleRevision.FIELDS if name not in ("body", "date_precision")]
     fields = []
     for name in names:
-        before, after = _display(article, name), _display(proposed, name)
+        before, after = _display(started, name), _display(proposed, name)
         if before != after:
-            fields.append(FieldChange(str(Article._meta.get_field(name).verbose_name), *_sides(before, after)))
-    body = None
-    if proposed.body != article.body:
-        body = body_change(article.body, proposed.body)
-    return Comparison(fields, body)
+            fields.append(FieldChange(_label(name), *_sides(before, after)))
+    body = body_change(started.body, proposed.body) if proposed.body != started.body else None
+    since, body_since = [], None
+    for name in revision.changed_since(current):
+        if name == "body":
+            body_since = body_change(started.body, current.body)
+        elif name != "date_precision":
+            since.append(ChangedSince(
+                _label(name), _display(started, name), _display(proposed, name), _display(current, name)
+            ))
+    return Comparison(fields, body, since, body_since)
 
 
 def body_change(before_html, after_html):

@@ -8,6 +8,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from ..models import Article, ArticleRevision, Speaker
+from . import merge
 
 PUBLISH_PERMISSION = "documents.publish_article"
 
@@ -33,6 +34,23 @@ def _articles(items):
 
 class RevisionDecided(Exception):
     """The revision was approved or rejected by someone else meanwhile."""
+
+
+class RevisionRefused(Exception):
+    """The revision cannot be approved as it stands; the message says why and what to do, in Chinese."""
+
+
+class ArticleChangedSince(RevisionRefused):
+    """The article changed, in fields the revision touches, after the editor started: approving would overwrite
+    that change. `fields` names them; the reviewer merges the revision onto the article as it is now, or returns it."""
+
+    def __init__(self, fields):
+        self.fields = fields
+        labels = "、".join(str(Article._meta.get_field(name).verbose_name) for name in fields)
+        super().__init__(
+            f"编辑提交这份修改之后，文章的{labels}又被改过：直接批准会覆盖那次改动。"
+            "请先“合并到现在的版本”再审核，或退回给编辑。"
+        )
 
 
 def edits_go_to_review(article, user):
@@ -95,6 +113,13 @@ def submit_revision(article, edited, user):
             return None
         if revision is None:
             revision = ArticleRevision(article=article, author=user)
+        # A field the revision already held was edited from the revision's value, which came from its base; any
+        # other field was edited from the article as it is now.
+        current = ArticleRevision.values(article)
+        revision.base = {
+            name: revision.base[name] if name in revision.proposed and name in revision.base else current[name]
+            for name in proposed
+        }
         revision.proposed, revision.updated_by = proposed, user
         revision.save()
     return revision
@@ -108,15 +133,54 @@ def _pending(revision):
     return revision
 
 
+def _approvable(revision, article):
+    if article.deleted_at is not None:
+        raise RevisionRefused("这篇文章在回收站中，不能批准对它的修改：请先从回收站恢复，再审核。")
+    changed = revision.changed_since(article)
+    if changed:
+        raise ArticleChangedSince(changed)
+
+
 def approve_revision(revision, user):
     """Apply `revision` to its article as `user` (a reviewer): the history records the reviewer as the one who
-    saved it, and the editors in the reason."""
+    saved it, and the editors in the reason. RevisionRefused when the article is in the recycle bin or changed
+    since the editor started (ArticleChangedSince): nothing published meanwhile is ever overwritten."""
     with transaction.atomic():
         revision = _pending(revision)
-        article = revision.apply_to(Article.objects.get(pk=revision.article_id))
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        _approvable(revision, article)
+        article = revision.apply_to(article)
         _record(article, user, f"审核通过：编辑 {revision.editors} 的修改")
         revision.status, revision.reviewer, revision.decided_at = ArticleRevision.Status.APPROVED, user, timezone.now()
         revision.save(update_fields=["status", "reviewer", "decided_at"])
+    return revision
+
+
+def rebase_revision(revision, user):
+    """Carry `revision` onto its article as it is now: a field changed on one side only takes that side's value, the
+    body keeps both sides' changes when they touch different paragraphs. ArticleChangedSince (naming the fields)
+    when both sides changed a field in overlapping ways: the reviewer then returns the revision."""
+    with transaction.atomic():
+        revision = _pending(revision)
+        article = Article.objects.select_for_update().get(pk=revision.article_id)
+        current, proposed, overlapping = ArticleRevision.values(article), dict(revision.proposed), []
+        for name in revision.changed_since(article):
+            base = revision.base[name]
+            if proposed[name] == current[name]:
+                continue
+            if name == "body":
+                try:
+                    proposed[name] = merge.merge_text(base or "", proposed[name] or "", current[name] or "")
+                    continue
+                except merge.Overlap:
+                    pass
+            overlapping.append(name)
+        if overlapping:
+            raise ArticleChangedSince(overlapping)
+        revision.proposed = {name: value for name, value in proposed.items() if value != current[name]}
+        revision.base = {name: current[name] for name in revision.proposed}
+        revision.updated_by = user
+        revision.save(update_fields=["proposed", "base", "updated_by", "updated_at"])
     return revision
 
 

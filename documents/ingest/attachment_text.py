@@ -1,6 +1,8 @@
 """The searchable text of attachments: read by the importer's readers in a bounded child process (bounded.py),
 at most IMPORT_MAX_BYTES of a file and MAX_CHARS of its text, with the outcome (已提取, 无文字, 已加密 ...) and its
-reason recorded on the Attachment; the backfill of attachments never read.
+reason recorded on the Attachment; the backfill of attachments never read, which the search applier (`search_sync`,
+and its loop under `make serve`) runs too, so that an attachment saved by any path (a shell, a data migration, a
+restored backup) is searched.
 """
 
 from collections import Counter
@@ -20,6 +22,9 @@ Status = Attachment.TextStatus
 # much costs under a second of word segmentation; a compilation longer than that is searchable in its first part.
 MAX_CHARS = 500_000
 BATCH = 100  # attachments loaded at a time by backfill()
+# Attachments the applier's loop reads in one round: each read is bounded (FILE_READ_SECONDS), and the round's index
+# updates wait for them.
+PER_ROUND = 10
 
 _STATUS_OF = {FileTooLarge: Status.TOO_LARGE, NoText: Status.NO_TEXT, Encrypted: Status.ENCRYPTED,
               UnsupportedType: Status.UNSUPPORTED}
@@ -88,13 +93,14 @@ class BackfillReport:
         return f"处理附件 {total} 个：" + "，".join(parts)
 
 
-def backfill(*, redo=False, seconds=None):
-    """Read the text of every attachment never read (redo: of all but the originals of bodies), saving each; the
-    saves queue their articles for the search index (the caller applies the queue). Returns a BackfillReport."""
+def backfill(*, redo=False, seconds=None, limit=None):
+    """Read the text of every attachment never read (redo: of all but the originals of bodies; limit: at most that
+    many, the oldest first), saving each; the saves queue their articles for the search index (the caller applies
+    the queue). Returns a BackfillReport."""
     chosen = (Attachment.objects.exclude(text_status=Status.BODY) if redo
               else Attachment.objects.filter(text_status=Status.PENDING))
     # Ids first: SQLite gives no isolation between a running query and writes to its table on one connection.
-    ids = list(chosen.order_by("id").values_list("id", flat=True))
+    ids = list(chosen.order_by("id").values_list("id", flat=True)[:limit])
     report = BackfillReport()
     with batched_invalidation():
         for start in range(0, len(ids), BATCH):

@@ -5,8 +5,9 @@ runs on span objects; a common query matches thousands of documents and the tota
 all. Here the postings of each term are read block by block into dicts (C-speed), phrases are checked with
 set arithmetic on the decoded positions, BM25 is computed inline, and filters and facets use per-segment
 tables built once per segment version. Whoosh remains the index format, the writer and the locking.
-Reading Whoosh's blocks, formats and columns directly is checked on first use (check_whoosh, check_reader):
-another Whoosh or another schema raises UnsupportedIndex instead of giving wrong results silently.
+Whoosh's blocks are read through whoosh_internals.py, checked by behaviour on first use (check_whoosh), and the
+formats and columns of each segment by check_reader: another Whoosh or another schema raises UnsupportedIndex
+instead of giving wrong results silently.
 """
 
 import datetime
@@ -17,34 +18,27 @@ import threading
 from collections import Counter, OrderedDict, defaultdict
 from dataclasses import dataclass, replace
 from functools import reduce
-from itertools import accumulate, islice, repeat
+from itertools import accumulate, islice
 from operator import and_
 
-import whoosh
 from whoosh import formats
-from whoosh.codec.whoosh3 import W3Codec, W3LeafMatcher
+from whoosh.codec.whoosh3 import W3Codec
 
-from . import analysis, schema
+from . import analysis, budget, schema, whoosh_internals
+from .codec import writing_codec
 from .joined import JoinedTexts
+from .whoosh_internals import UnsupportedIndex
 
 # Per-segment tables: the values filtered on and counted.
 TABLE_FIELDS = tuple(dict.fromkeys(schema.FILTERS + schema.FACETS))
 K1, B = 1.2, 0.75
 TITLE_WORD_WEIGHT = 2.0
-# The Whoosh versions whose internals this module reads (pyproject.toml pins the same range).
-WHOOSH_VERSIONS = ((2, 7, 4), (2, 8))
 # The postings format of each kind of field, as this module reads them: positions decoded by _positions(),
 # weights read as term frequencies (BM25), document ids alone of the others.
 FORMATS = {
     schema.WORDS: formats.Frequency, schema.BIGRAMS: analysis.PackedPositions, schema.KEYS: formats.Frequency,
     schema.EXACT: formats.Existence, schema.DATE_KIND: formats.Existence, schema.IDENTIFIER: formats.Existence,
 }
-# W3LeafMatcher's block reading, used to decode a block at a time.
-BLOCK_READING = ("_read_data", "_read_values", "_next_block")
-
-
-class UnsupportedIndex(RuntimeError):
-    """Whoosh or the index is not what this module reads: reading on would give wrong results silently."""
 
 
 # --- what the engine reads of Whoosh ---------------------------------------------------------------------------
@@ -52,18 +46,9 @@ class UnsupportedIndex(RuntimeError):
 
 @functools.cache
 def check_whoosh():
-    """Raise UnsupportedIndex unless the installed Whoosh is one whose internals this module reads: the version and
-    the leaf matcher's block reading."""
-    low, high = WHOOSH_VERSIONS
-    if not low <= whoosh.__version__ < high:
-        raise UnsupportedIndex(
-            f"documents/search/engine.py reads Whoosh's postings blocks as Whoosh {'.'.join(map(str, low))} to "
-            f"{'.'.join(map(str, high))} (exclusive) write them; Whoosh {whoosh.versionstring()} is installed: "
-            "install a version in that range, or check engine.py against the new one and widen WHOOSH_VERSIONS"
-        )
-    missing = [name for name in BLOCK_READING if not callable(getattr(W3LeafMatcher, name, None))]
-    if missing:
-        raise UnsupportedIndex(f"Whoosh's W3LeafMatcher lacks {missing}, which engine.py reads postings with")
+    """Raise UnsupportedIndex unless the installed Whoosh reads, through whoosh_internals, as its own matcher does:
+    checked once a process, on an index in memory written with the archive's codec (small blocks)."""
+    whoosh_internals.self_check(writing_codec(blocklimit=2))
 
 
 def check_reader(reader):
@@ -122,44 +107,31 @@ _cache = PostingsCache(max_bytes=64 * 1024 * 1024)
 
 
 def postings(reader, fieldname, term):
-    """{docnum: (frequency, encoded positions)} of one term in one segment; {} when absent."""
+    """{docnum: (frequency, encoded positions)} of one term in one segment; {} when absent. Counted as read from
+    the search's budget whether the cache held them or not (the count is the query's, not the cache's)."""
     if (fieldname, term) not in reader:
+        budget.current().spend(terms=1)
         return {}
-    return _cache.get(reader, fieldname, term)
+    found = _cache.get(reader, fieldname, term)
+    budget.current().spend(terms=1, postings=len(found))
+    return found
 
 
 def _read_postings(reader, fieldname, term):
     """({docnum: (frequency, encoded positions)}, about the bytes it holds in memory)."""
     matcher = reader.postings(fieldname, term)
-    out, values = {}, 0
-    if isinstance(matcher, W3LeafMatcher):
-        while not matcher._atend:  # whole blocks at a time: the per-posting API costs ~2 µs a call
-            ids, weights = _block_ids(matcher), _block_weights(matcher)
-            matcher._read_values()
-            out.update(zip(ids, zip(weights, matcher._values)))
-            if matcher._values[0] is not None:
-                values += sum(map(len, matcher._values))
-            matcher._next_block()
+    out, values, spent = {}, 0, budget.current()
+    if whoosh_internals.is_blocked(matcher):
+        for ids, weights, block_values in whoosh_internals.posting_blocks(matcher):
+            spent.check()
+            out.update(zip(ids, zip(weights, block_values)))
+            if block_values[0] is not None:
+                values += sum(map(len, block_values))
     else:  # a term inlined in the term info (a single posting)
         while matcher.is_active():
             out[matcher.id()] = (matcher.weight(), matcher.value())
             matcher.next()
     return out, len(out) * POSTING_OVERHEAD + values
-
-
-# A block's ids and weights as W3LeafMatcher's _read_ids and _read_weights give them, decoded in C: they run a
-# Python generator a posting (a fifth of a search's time at 10 × the corpus).
-def _block_ids(matcher):
-    if matcher._data is None:
-        matcher._read_data()
-    return accumulate(matcher._data[0])  # document numbers are written as deltas
-
-
-def _block_weights(matcher):
-    weights = matcher._data[1]
-    if weights is None or isinstance(weights, float):  # all 1, or all the same
-        return repeat(1.0 if weights is None else weights)
-    return weights
 
 
 def _positions(value):
@@ -194,16 +166,37 @@ def cover(run):
 def doc_ids(reader, fieldname, term, known=False):
     """The document numbers of one term's postings (ids only: cheaper than postings()); known: the term is in
     the index (a prefix expansion), no need to look."""
+    spent = budget.current()
     if not known and (fieldname, term) not in reader:
+        spent.spend(terms=1)
         return set()
+    spent.spend(terms=1)
     matcher = reader.postings(fieldname, term)
-    if not isinstance(matcher, W3LeafMatcher):
-        return set(matcher.all_ids())
+    if not whoosh_internals.is_blocked(matcher):
+        found = set(matcher.all_ids())
+        spent.spend(postings=len(found))
+        return found
     found = set()
-    while not matcher._atend:
-        found.update(_block_ids(matcher))
-        matcher._next_block()
+    for ids in whoosh_internals.id_blocks(matcher):
+        before = len(found)
+        found.update(ids)
+        spent.spend(postings=len(found) - before)
     return found
+
+
+def _rarest_first(reader, fieldname, terms):
+    """({term: postings}, the documents holding every term) of distinct terms read rarest first (a term's document
+    frequency is in the term index, its postings are not), stopping at the first term no candidate holds: of a long
+    string that occurs nowhere, the common bigrams (人民, 代表 ...) are never read. ({}, set()) when none."""
+    ordered = sorted(dict.fromkeys(terms), key=lambda term: reader.doc_frequency(fieldname, term))
+    budget.current().spend(terms=len(ordered))  # the frequencies looked up
+    lists, common = {}, None
+    for term in ordered:
+        lists[term] = postings(reader, fieldname, term)
+        common = set(lists[term]) if common is None else common.intersection(lists[term])
+        if not common:
+            return {}, set()
+    return lists, common or set()
 
 
 def run_matches(reader, fieldname, run, word_field=None):
@@ -218,25 +211,30 @@ def run_matches(reader, fieldname, run, word_field=None):
     pieces = cover(run)
     if len(pieces) == 1:
         return doc_ids(reader, fieldname, pieces[0][1])
-    lists = {term: postings(reader, fieldname, term) for _, term in pieces}
-    if not all(lists.values()):
+    lists, candidates = _rarest_first(reader, fieldname, [term for _, term in pieces])
+    if not candidates:
         return set()
     sure = doc_ids(reader, word_field, run) if word_field and list(analysis.words(run)) == [run] else set()
-    # Rarest first: the candidate set shrinks fastest.
+    # Rarest first: the starts to check are fewest.
     pieces.sort(key=lambda piece: len(lists[piece[1]]))
-    candidates = reduce(and_, (lists[term].keys() for _, term in pieces)) - sure
+    candidates -= sure
     first_offset, first_term = pieces[0]
-    rest = [(offset - first_offset, lists[term]) for offset, term in pieces[1:]]
-    found = set(sure)
+    rest = [(offset - first_offset, term) for offset, term in pieces[1:]]
+    found, spent = set(sure), budget.current()
     for docnum in candidates:
-        starts = _positions(lists[first_term][docnum][1])
-        for delta, plist in rest:
-            positions = _positions(plist[docnum][1])
+        # A long run repeats its bigrams (人大常委会 typed 20 times has 5): each is decoded once a document.
+        decoded = {first_term: _positions(lists[first_term][docnum][1])}
+        starts = decoded[first_term]
+        for delta, term in rest:
+            if term not in decoded:
+                decoded[term] = _positions(lists[term][docnum][1])
+            positions = decoded[term]
             starts = {s for s in starts if s + delta in positions}
             if not starts:
                 break
         else:
             found.add(docnum)
+        spent.spend(positions=len(decoded))
     return found
 
 
@@ -347,17 +345,19 @@ class Scorer:
 
     def word_scores(self, reader, table, words):
         """{docnum: BM25} of the documents containing all `words` in the title or all in the text."""
-        scores = defaultdict(float)
+        scores, spent = defaultdict(float), budget.current()
+        repeats = Counter(words)  # a word typed n times counts n times, its postings read once
         for fieldname, weight in self.FIELDS.items():
-            lists = [(self.idf(fieldname, w) * weight * (K1 + 1), postings(reader, fieldname, w)) for w in words]
-            if not lists or not all(plist for _, plist in lists):
+            lists, common = _rarest_first(reader, fieldname, repeats)
+            if not common:
                 continue
-            common = reduce(and_, (plist.keys() for _, plist in lists))
             norms = table.norms(fieldname, self.avg[fieldname])
-            for factor, plist in lists:  # a word at a time: a common word holds most of the archive
+            for word, plist in lists.items():  # a word at a time: a common word holds most of the archive
+                factor = self.idf(fieldname, word) * weight * (K1 + 1) * repeats[word]
                 for docnum in common:
                     frequency = plist[docnum][0]
                     scores[docnum] += factor * frequency / (frequency + norms[docnum])
+                spent.spend(postings=len(common))
         return dict(scores)
 
 
@@ -412,15 +412,19 @@ def _clause_scores(reader, table, scorer, clause, weights):
     return tier, words
 
 
-def _expanded_scores(reader, table, scorer, clause, weights):
-    """_clause_scores of a clause or any of its variants by equivalent terms (equivalents.py): a variant is found
-    by its string, in tiers weighted `weights.equivalent` of the typed form's; each document keeps its best."""
-    tier, words = _clause_scores(reader, table, scorer, clause, weights)
+def _with_equivalents(reader, table, scorer, clause, weights, found):
+    """found (_clause_scores of a clause as typed) with the documents of its variants by equivalent terms
+    (equivalents.py) added: a variant is found by its string, in tiers weighted `weights.equivalent` of the typed
+    form's; each document keeps its best. Past the search's deadline the remaining variants are left out."""
+    tier, words = found
     scaled = replace(weights, title=weights.title * weights.equivalent, byline=weights.byline * weights.equivalent,
                      body=weights.body * weights.equivalent)
     for form in clause.equivalents:
-        form_tier, _ = _clause_scores(reader, table, scorer, form, scaled)
-        form_words = scorer.word_scores(reader, table, form.words) if form_tier else {}
+        try:
+            form_tier, _ = _clause_scores(reader, table, scorer, form, scaled)
+            form_words = scorer.word_scores(reader, table, form.words) if form_tier else {}
+        except budget.OutOfTime:
+            break
         for docnum, score in form_tier.items():
             if score > tier.get(docnum, -1.0):
                 tier[docnum] = score
@@ -429,12 +433,15 @@ def _expanded_scores(reader, table, scorer, clause, weights):
 
 
 def _query_scores(reader, table, scorer, parsed, weights):
-    """({docnum: tier}, {docnum: BM25}) of the documents matching every group (AND) of the query."""
+    """({docnum: tier}, {docnum: BM25}) of the documents matching every group (AND) of the query. Every clause as
+    typed is evaluated before any variant: a search stopped at its deadline while searching variants still answers
+    the query as typed."""
+    typed = [[_clause_scores(reader, table, scorer, clause, weights) for clause in group] for group in parsed.groups]
     tier = words = None
-    for group in parsed.groups:
+    for group, found in zip(parsed.groups, typed):
         group_tier, group_words = defaultdict(float), defaultdict(float)
-        for clause in group:
-            clause_tier, clause_words = _expanded_scores(reader, table, scorer, clause, weights)
+        for clause, clause_found in zip(group, found):
+            clause_tier, clause_words = _with_equivalents(reader, table, scorer, clause, weights, clause_found)
             for docnum, score in clause_tier.items():
                 group_tier[docnum] += score
             for docnum, score in clause_words.items():
@@ -623,7 +630,10 @@ def run(searcher, parsed, filters, *, sort, page, per_page, named, weights):
         if reader.segment() is None:
             continue  # an empty index
         table = tables(reader)
-        matched, words, before_dates = evaluate_segment(reader, table, scorer, parsed, filters, named, weights)
+        try:
+            matched, words, before_dates = evaluate_segment(reader, table, scorer, parsed, filters, named, weights)
+        except budget.OutOfTime:  # past the deadline: the segments evaluated so far (budget.cut says so)
+            break
         total += len(matched)
         if dated:
             any_total += len(before_dates)

@@ -113,36 +113,43 @@ class Table:
         return cls(tuple(groups), group_of, pattern)
 
     def _run_options(self, run):
-        """Each way to write one run of a clause with its forms replaced, the run as typed first; a form of
+        """Each way to write one run of a clause with its forms replaced, the run as typed first, made one at a
+        time (a run of 100 characters may hold 25 forms: their combinations are never listed). A form typed
+        several times in the run is replaced alike everywhere (人大常委会 × 20 has two ways, not 2²⁰); a form of
         several words replaces only a whole run. Each option is a tuple of runs."""
-        slots = []
+        spans, choices = [], {}
         for match in self.pattern.finditer(run) if self.pattern else ():
             typed, whole = (match.group(),), match.span() == (0, len(run))
-            others = [f for f in self.groups[self.group_of[typed]] if f != typed and (len(f) == 1 or whole)]
-            if others:
-                slots.append((match.start(), match.end(), [None, *others]))
-        options = []
-        for choice in itertools.product(*(alternatives for _, _, alternatives in slots)):
-            if len(slots) == 1 and choice[0] is not None and len(choice[0]) > 1:
-                options.append(choice[0])
+            if typed not in choices:
+                others = [f for f in self.groups[self.group_of[typed]] if f != typed and (len(f) == 1 or whole)]
+                choices[typed] = [None, *others] if others else None
+            if choices[typed]:
+                spans.append((match.start(), match.end(), typed))
+        forms = list(choices)
+        for choice in itertools.product(*(choices[form] or [None] for form in forms)):
+            chosen = dict(zip(forms, choice))
+            replacing = chosen[spans[0][2]] if len(spans) == 1 else None
+            if replacing is not None and len(replacing) > 1:
+                yield replacing  # a form of several words for the whole run
                 continue
             pieces, last = [], 0
-            for (start, end, _), chosen in zip(slots, choice):
-                pieces += [run[last:start], run[start:end] if chosen is None else chosen[0]]
+            for start, end, typed in spans:
+                pieces += [run[last:start], run[start:end] if chosen[typed] is None else chosen[typed][0]]
                 last = end
-            options.append(("".join(pieces) + run[last:],))
-        return options
+            yield ("".join(pieces) + run[last:],)
 
     def variants(self, runs, limit=MAX_FORMS):
         """Up to `limit` variants of a clause's runs (tuples of runs), without those containing every typed run
-        (they find nothing the typed form does not)."""
-        runs = tuple(runs)
+        (they find nothing the typed form does not). At most 4 × limit combinations are looked at, the first
+        runs' first, and each run's options are made only as far as they can be used."""
+        runs, looked_at = tuple(runs), 4 * limit
         if len(runs) > 1 and runs in self.group_of:  # the clause is a form of several words
             found = [f for f in self.groups[self.group_of[runs]] if f != runs]
         else:
-            combinations = itertools.product(*(self._run_options(run) for run in runs))
+            options = [list(itertools.islice(self._run_options(run), looked_at + 1)) for run in runs]
+            combinations = itertools.product(*options)  # lazy: only the combinations taken are made
             next(combinations)  # as typed
-            found = [sum(combination, ()) for combination in itertools.islice(combinations, 4 * limit)]
+            found = [sum(combination, ()) for combination in itertools.islice(combinations, looked_at)]
         kept = []
         for variant in found:
             if variant not in kept and not all(any(t in v for v in variant) for t in runs):

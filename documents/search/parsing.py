@@ -94,7 +94,7 @@ def parse_query(raw):
     if len(text) > MAX_QUERY_CHARS:
         text = text[:MAX_QUERY_CHARS]
         messages.append(f"搜索词太长，只按前 {MAX_QUERY_CHARS} 个字搜索。")
-    groups, excluded, ordered, pending_or = [], [], [], False
+    groups, excluded, ordered, pending_or, absorbed = [], [], [], False, False
     for match in _TOKEN.finditer(text):
         if match.group("phrase") is not None:
             clause = Clause(match.group("phrase"), phrase=True, negated=bool(match.group("neg")), span=match.span())
@@ -110,6 +110,11 @@ def parse_query(raw):
                             span=match.span())
         if not clause.runs:
             continue  # nothing searchable: symbols, emoji, a lone operator
+        # A clause typed again is searched once (each costs as much again and finds nothing more); so is an
+        # alternative joined by OR to a repeated word (人大 人大 OR 监督 = 人大).
+        if _repeats(clause, groups, excluded, pending_or) or (pending_or and absorbed and not clause.negated):
+            absorbed, pending_or = absorbed or not (clause.negated or pending_or), False
+            continue
         ordered.append(clause)
         if clause.negated:
             excluded.append(clause)
@@ -117,9 +122,38 @@ def parse_query(raw):
             groups[-1].append(clause)
         else:
             groups.append([clause])
+            absorbed = False
         pending_or = False
+    groups = _distinct_groups(groups)
+    ordered = [c for c in ordered if c.negated or any(c is other for g in groups for other in g)]
     kept, dropped = _within_counts(ordered)
     return ParsedQuery(groups, excluded, messages + dropped, text).keeping(kept)
+
+
+def _same(a, b):
+    """Two clauses searching the same: their runs alike, both quoted or both not."""
+    return a.runs == b.runs and a.phrase == b.phrase
+
+
+def _repeats(clause, groups, excluded, joins_or):
+    """Whether a clause typed again adds nothing to the query so far: an exclusion already made, a word already
+    required on its own, or an alternative already in the OR group it joins."""
+    if clause.negated:
+        return any(_same(clause, other) for other in excluded)
+    if joins_or:
+        return any(_same(clause, other) for other in groups[-1])
+    return any(len(group) == 1 and _same(clause, group[0]) for group in groups)
+
+
+def _distinct_groups(groups):
+    """The groups without those repeating an earlier one (人大 OR 监督 typed twice)."""
+    seen, out = set(), []
+    for group in groups:
+        key = frozenset((tuple(c.runs), c.phrase) for c in group)
+        if key not in seen:
+            seen.add(key)
+            out.append(group)
+    return out
 
 
 def _within_counts(clauses):

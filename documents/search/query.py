@@ -12,12 +12,13 @@ import math
 from dataclasses import dataclass, field
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
 from ..legislation import structure
 from ..models import Article, Attachment, Column, Speaker
-from . import equivalents, periods, relaxing
+from . import budget, equivalents, periods, relaxing
 from .backend import IndexUnavailable
 from .indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
@@ -28,6 +29,7 @@ from .parsing import (  # noqa: F401
 )
 
 PER_PAGE = 20
+CUT_MESSAGE = "这次搜索太费时，已在限定时间内停止：下面是到那时找到的结果，可能不全（等同说法可能没有查完）；请减少或缩短搜索词。"
 MAX_PER_PAGE = 100
 
 
@@ -67,6 +69,8 @@ class SearchResults:
     equivalents: list = field(default_factory=list)  # [(a word as typed, [equivalent forms searched too])]
     exact_query: str = ""  # the same query without equivalent terms (expanded words quoted)
     any_date: tuple | None = None  # interface.Found.any_date
+    cut: bool = False  # the search stopped at its deadline (SEARCH_SECONDS): the results may be incomplete
+    spent: budget.Budget | None = None  # the work the backend's evaluation did (budget.py)
     relaxed: list = field(default_factory=list)  # terms left out because no document holds them with the others
     searched: str = ""  # the query searched instead when it was relaxed (relaxing.py), else ""
 
@@ -103,20 +107,25 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         sort = "newest" if sort == "relevance" else sort  # filters alone: nothing to rank by
     backend = get_backend(using)
     try:
-        found = backend.run_query(parsed, filters, sort, page, per_page)
-        if not found.count and parsed.groups and found.parsed.groups:
-            relaxed = relaxing.relax(typed, lambda p: backend.run_query(p, filters, sort, page, per_page))
-            if relaxed:
-                found = relaxed.found
-                results.messages.append(relaxed.message)
-                results.relaxed, results.searched = relaxed.dropped, relaxed.query
-                results.equivalents = equivalents.used(found.parsed)
-                results.exact_query = equivalents.exact_query(found.parsed)
+        # The deadline bounds the whole search: the relaxed queries (relaxing.py) too.
+        with budget.spending(settings.SEARCH_SECONDS) as spent:
+            found = backend.run_query(parsed, filters, sort, page, per_page)
+            if not found.count and parsed.groups and found.parsed.groups and not spent.cut:
+                relaxed = relaxing.relax(typed, lambda p: backend.run_query(p, filters, sort, page, per_page))
+                if relaxed:
+                    found = relaxed.found
+                    results.messages.append(relaxed.message)
+                    results.relaxed, results.searched = relaxed.dropped, relaxed.query
+                    results.equivalents = equivalents.used(found.parsed)
+                    results.exact_query = equivalents.exact_query(found.parsed)
     except IndexUnavailable:
         results.unavailable = True
         results.messages.append("索引正在重建，请稍后再搜索。")
         return results
     results.messages += found.messages
+    results.spent, results.cut = spent, spent.cut
+    if spent.cut:
+        results.messages.append(CUT_MESSAGE)
     if parsed.groups and not found.parsed.groups:
         return results  # the backend left out everything there was to look for: its message says why
     results.count, results.any_date = found.count, found.any_date

@@ -83,11 +83,17 @@ def _queued(articles):
     return ops if articles is None else ops.filter(article_id__in=articles)
 
 
-def apply_forever(interval, *, rounds=None):
+def apply_forever(interval, *, rounds=None, chores=()):
     """The applier beside the web workers (`search_sync --loop`): apply the queue every `interval` seconds,
-    never failing on a busy or broken index; `rounds` bounds the loop (tests)."""
+    never failing on a busy or broken index; `rounds` bounds the loop (tests). `chores`: callables run before each
+    round's applying (what they save is applied in the same round); one failing is logged, the round goes on."""
     done = 0
     while rounds is None or done < rounds:
+        for chore in chores:
+            try:
+                chore()
+            except Exception:
+                log.exception("the search applier's chore %s failed; it runs again next round", chore)
         try:
             apply_pending(wait=False)
         except IndexBusy:

@@ -21,6 +21,10 @@ def warm_up(using="default", *, keep_open=False):
     from .query import search
 
     analysis.load_dictionary()
+    try:
+        engine.check_whoosh()  # at process start: a Whoosh read otherwise than its own matcher reads is refused
+    except engine.UnsupportedIndex:
+        log.exception("search refuses the installed Whoosh: every search answers 索引正在重建 until it is fixed")
     backend = get_backend(using)
     try:
         if isinstance(backend, ChineseWhooshSearchBackend):

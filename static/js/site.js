@@ -27,9 +27,13 @@
     apply(stored());
     var controls = document.querySelectorAll(".js-only");
     for (var i = 0; i < controls.length; i++) { controls[i].hidden = false; }
-    // The table of contents sits beside the text on a wide screen; on a phone it starts folded above it.
+    // The table of contents sits beside the text on a wide screen; on a middling one it starts folded above it; on
+    // a phone it follows the text, open (the article's bar leads there).
     var toc = document.querySelector(".toc__details");
-    if (toc && window.matchMedia("(max-width: 60rem)").matches) { toc.open = false; }
+    if (toc && window.matchMedia("(min-width: 40.01rem) and (max-width: 60rem)").matches) { toc.open = false; }
+    // A comparison's list of changes opens when short; on a phone it starts folded, the text first.
+    var changes = document.querySelector(".comparison__changes");
+    if (changes && window.matchMedia("(max-width: 40rem)").matches) { changes.open = false; }
     document.addEventListener("click", function (event) {
       var target = event.target.closest("[data-font-size], [data-print]");
       if (!target) { return; }

@@ -30,6 +30,7 @@ def orm(function, *args, **kwargs):
     return outcome["value"]
 
 
-def screenshot(page, name):
+def screenshot(page, name, full_page=True):
+    """Saved under var/screenshots/; full_page=False for the screen only (a very long page takes seconds)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=full_page)

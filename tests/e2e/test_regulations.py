@@ -96,21 +96,44 @@ def test_a_comparison_on_a_screen_and_on_a_phone(regulation_data, page, new_page
     old_box, new_box = (row.locator(f".diff__cell--{side}").bounding_box() for side in ("old", "new"))
     assert new_box["y"] >= old_box["y"] + old_box["height"] - 1
     expect(row.locator(".diff__cell--old .diff__side")).to_be_visible()
-    screenshot(phone, "7-comparison-phone")
+    screenshot(phone, "7-comparison-phone", full_page=False)  # the whole is 29,000 px tall on a phone
 
 
-def test_the_table_of_contents_folds_on_a_phone(regulation_data, new_page):
+def test_on_a_phone_the_text_follows_the_title_and_a_bar_leads_to_the_parts(regulation_data, new_page):
+    """The title, the date and 时效性, then the text; the facts, the versions and the 目录 below it, each one tap
+    away from the bar under the title."""
     newest, *_ = orm(version_urls, ROADS)
     phone = new_page(**PHONE)
     phone.goto(newest)
     assert_no_horizontal_scroll(phone)
-    toc = phone.locator(".toc__details")
-    expect(toc).not_to_have_attribute("open", "")
-    phone.locator(".toc summary").tap()
-    expect(toc).to_have_attribute("open", "")
-    phone.get_by_role("link", name="第二章 道路运输经营").tap()
+    body_top = phone.locator(".article-body").bounding_box()["y"]
+    for part in (".doc-meta", ".versions", ".toc"):
+        assert phone.locator(part).bounding_box()["y"] > body_top, part
+    expect(phone.locator(".dateline .validity")).to_be_in_viewport()
+    bar = phone.get_by_role("navigation", name="本文各部分")
+    expect(bar.get_by_role("link")).to_have_text(["文件信息", "版本（3）", "目录", "修订沿革", "相关文档"])
+    bar.get_by_role("link", name="版本（3）").tap()
+    expect(phone.get_by_role("heading", name="版本（共 3 个）")).to_be_in_viewport()
+    phone.go_back()
+    bar.get_by_role("link", name="目录").tap()
+    toc = phone.get_by_role("navigation", name="目录")
+    expect(toc.locator(".toc__details")).to_have_attribute("open", "")  # open where it stands, after the text
+    toc.get_by_role("link", name="第二章 道路运输经营").tap()
     expect(phone.get_by_role("heading", name="第二章 道路运输经营")).to_be_in_viewport()
     screenshot(phone, "7-regulation-phone")
+
+
+def test_on_a_middling_screen_the_table_of_contents_starts_folded_above_the_text(regulation_data, new_page):
+    newest, *_ = orm(version_urls, ROADS)
+    tablet = new_page(viewport={"width": 800, "height": 1000}, has_touch=True)
+    tablet.goto(newest)
+    toc = tablet.locator(".toc__details")
+    expect(toc).not_to_have_attribute("open", "")
+    assert toc.bounding_box()["y"] < tablet.locator(".article-body").bounding_box()["y"]
+    tablet.locator(".toc summary").tap()
+    expect(toc).to_have_attribute("open", "")
+    tablet.get_by_role("link", name="第二章 道路运输经营").tap()
+    expect(tablet.get_by_role("heading", name="第二章 道路运输经营")).to_be_in_viewport()
 
 
 def test_axe_on_the_regulation_pages(regulation_data, page):
