@@ -381,6 +381,7 @@ class Weights:
     passage: float = 0.0  # added to the tier of a document holding every term within one passage of its text
     passage_chars: int = 0  # how close that is (about a 条)
     passage_checks: int = 0  # cost bound: how many documents of the highest tiers are checked
+    passage_terms: int = 0  # cost bound: queries of more terms are not placed
 
     def of_string_field(self, fieldname):
         return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
@@ -465,12 +466,10 @@ def _name_documents(reader, tier, words, named):
                 done.add(docnum)
 
 
-def _doc_starts(reader, fieldname, run, docnum):
-    """The positions where `run` (two characters or more) starts in one document's field: run_matches for one
-    document, positions kept."""
-    pieces = cover(run)
-    lists = [(offset, postings(reader, fieldname, term)) for offset, term in pieces]
-    if not all(docnum in plist for _, plist in lists):
+def _doc_starts(lists, docnum):
+    """The positions where a run starts in one document: run_matches for one document, positions kept; lists: the
+    run's [(offset, postings)] (cover's pieces, read once for every document checked)."""
+    if not lists or not all(docnum in plist for _, plist in lists):
         return set()
     (first_offset, first), rest = lists[0], lists[1:]
     starts = {p - first_offset for p in _positions(first[docnum][1])}
@@ -499,19 +498,21 @@ def _within(groups, window):
 def _passages(reader, tier, parsed, weights):
     """A document holding a match of every term of the query (a form of it: equivalents too) within
     weights.passage_chars of its text — one 条, one paragraph — rises by weights.passage above one holding them
-    scattered over a long text. Checked on the passage_checks documents of the highest tiers; a term of a single
-    character (a prefix search) is not placed."""
-    if not weights.passage or len(parsed.groups) < 2:
+    scattered over a long text. Checked on the passage_checks documents of the highest tiers, for queries of 2 to
+    passage_terms terms; a term of a single character (a prefix search) is not placed."""
+    if not weights.passage or not 2 <= len(parsed.groups) <= weights.passage_terms:
         return
     forms = [[form.runs[0] for clause in group for form in (clause, *clause.equivalents)
               if form.runs and len(form.runs[0]) > 1] for group in parsed.groups]
     if not all(forms):
         return
     fieldname = schema.TEXT_BIGRAMS.name
+    lists = [[[(offset, postings(reader, fieldname, term)) for offset, term in cover(run)] for run in runs]
+             for runs in forms]
     for docnum in heapq.nlargest(weights.passage_checks, tier, key=tier.__getitem__):
         groups = []
-        for runs in forms:
-            starts = set().union(*(_doc_starts(reader, fieldname, run, docnum) for run in runs))
+        for runs in lists:
+            starts = set().union(*(_doc_starts(pieces, docnum) for pieces in runs))
             if not starts:
                 break
             groups.append(sorted(starts))

@@ -35,6 +35,7 @@ PERIOD_SCORE = BODY_SCORE / 2
 PASSAGE_SCORE = BODY_SCORE / 2
 PASSAGE_CHARS = 150
 PASSAGE_CHECKS = 200
+PASSAGE_MAX_TERMS = 3  # cost bound: placing a term reads its postings again (positions); a need has few terms
 # A 文号 shorter than this (2017, 47号) names nothing by itself.
 MIN_DOC_NUMBER = 4
 
@@ -56,4 +57,5 @@ def weights():
         title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND, equivalent=equivalents.SHARE,
         explanatory=tuple(sorted(genres.EXPLANATORY)), commentary=COMMENTARY_SHARE, period=PERIOD_SCORE,
         passage=PASSAGE_SCORE, passage_chars=PASSAGE_CHARS, passage_checks=PASSAGE_CHECKS,
+        passage_terms=PASSAGE_MAX_TERMS,
     )

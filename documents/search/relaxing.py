@@ -6,8 +6,9 @@ leaves out the terms that no document holds together with the others, and says s
    the words that only shape a question (怎么, 吗, 算 ...).
 2. When no document holds them all, one term is left out, then a second: each time the one whose absence finds
    the most documents. Quoted phrases and exclusions are never touched: a quoted query stays exact.
-Each step is one more evaluation of a query within parsing.py's cost bounds: at most MAX_TERMS (each clause
-alone) + 1 + MAX_DROPPED × MAX_TERMS.
+Each step is one more evaluation of a query within parsing.py's cost bounds, and only for short queries (at most
+MAX_GROUPS terms, a sentence of at most MAX_SENTENCE_WORDS words): at most MAX_GROUPS (each term alone) + 1 +
+MAX_GROUPS + MAX_GROUPS - 1 evaluations, all within the search's deadline.
 """
 
 from dataclasses import dataclass, field
@@ -16,6 +17,10 @@ from . import equivalents
 from .parsing import ParsedQuery, parse_query
 
 MAX_DROPPED = 2
+# Cost bounds, besides the search's deadline: a need typed as a sentence is short; a query of more terms that finds
+# nothing (a pasted string of names) is left as it is rather than evaluated again for each term.
+MAX_SENTENCE_WORDS = 4
+MAX_GROUPS = 3
 # Words that shape a question or a sentence and say nothing of its subject: never searched in a typed sentence.
 QUESTION_WORDS = frozenset("""
 怎么 怎么办 怎样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 多少 多久 几 吗 呢 吧 啊 呀 么 谁 是否 能否 可否 能不能 可不可以
@@ -61,7 +66,8 @@ def as_words(parsed, table=None, finds=None):
         for clause in group:
             words = [term for w in clause.words if w not in QUESTION_WORDS and any(c.isalnum() for c in w)
                      for term in _terms(w, table) if term not in QUESTION_WORDS]
-            if clause.phrase or len(clause.words) < 2 or not words or (finds and finds(clause)):
+            if (clause.phrase or len(clause.words) < 2 or not words or len(words) > MAX_SENTENCE_WORDS
+                    or (finds and finds(clause))):
                 texts.append(f'"{clause.text}"' if clause.phrase else clause.text)
             else:
                 texts.append(" ".join(words))
@@ -85,6 +91,8 @@ def _label(group):
 def relax(parsed, run):
     """A Relaxed search for a parsed query (as typed, before equivalents) that found nothing, or None when
     nothing can be left out. run(expanded parsed query) -> interface.Found."""
+    if len(parsed.groups) > MAX_GROUPS:
+        return None
     def finds(clause):
         alone = ParsedQuery([[clause]], [], [], clause.text, parsed.period)
         return len(parsed.groups) > 1 and run(equivalents.expand(alone)).count > 0
@@ -99,7 +107,7 @@ def relax(parsed, run):
             terms = "”“".join(_label(group) for group in split.groups)
             return Relaxed(split, f"没有含有“{parsed.cleaned}”这串文字的文件，以下是同时含有“{terms}”的文件。",
                            found=found)
-        if split.groups:
+        if split.groups and len(split.groups) <= MAX_GROUPS:
             parsed = split
     kept, dropped, found = parsed, [], None
     for _ in range(MAX_DROPPED):
