@@ -232,3 +232,13 @@ def test_a_group_joining_a_row_added_by_the_same_merge_extends_that_new_row():
     rows = [[["甲乙丙", "丁戊"], "seed"]]
     added, extended = vocabulary.merge(rows, [(["己庚", "辛壬"], "a"), (["辛壬", "癸子"], "b")])
     assert added == [1] and extended == set() and rows[1][0] == ["己庚", "辛壬", "癸子"]
+
+
+def test_a_question_in_peoples_words_finds_the_rule(db):
+    rule = make("工伤保险条例", "第十四条 职工有下列情形之一的，应当认定为工伤：（六）在上下班途中，受到非本人主要责任的交通事故伤害的。"
+                + FILLER, "2010-12-20")
+    make("某市道路交通安全条例", "发生交通事故的，应当立即停车。" + FILLER, "2020-01-01")
+    call_command("load_vocabulary", "--no-definitions", stdout=io.StringIO())
+    rebuild()
+    results = search("上下班路上出车祸 算工伤吗")
+    assert [hit.pk for hit in results.hits][:1] == [rule.pk]

@@ -7,8 +7,8 @@ leaves out the terms that no document holds together with the others, and says s
 2. When no document holds them all, one term is left out, then a second: each time the one whose absence finds
    the most documents. Quoted phrases and exclusions are never touched: a quoted query stays exact.
 Each step is one more evaluation of a query within parsing.py's cost bounds, and only for short queries (at most
-MAX_GROUPS terms, a sentence of at most MAX_SENTENCE_WORDS words): at most MAX_GROUPS (each term alone) + 1 +
-MAX_GROUPS + MAX_GROUPS - 1 evaluations, all within the search's deadline.
+MAX_GROUPS terms, a sentence of at most MAX_SENTENCE_WORDS words, giving at most MAX_SPLIT_GROUPS words): at most
+MAX_GROUPS (each term alone) + 1 + MAX_SPLIT_GROUPS + MAX_SPLIT_GROUPS - 1 evaluations, within the search's deadline.
 """
 
 from dataclasses import dataclass, field
@@ -21,6 +21,7 @@ MAX_DROPPED = 2
 # nothing (a pasted string of names) is left as it is rather than evaluated again for each term.
 MAX_SENTENCE_WORDS = 4
 MAX_GROUPS = 3
+MAX_SPLIT_GROUPS = 4  # a typed sentence may give one word more: 上下班路上出车祸 算工伤吗 → 上下班 路上 车祸 工伤
 # Words that shape a question or a sentence and say nothing of its subject: never searched in a typed sentence.
 QUESTION_WORDS = frozenset("""
 怎么 怎么办 怎样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 多少 多久 几 吗 呢 吧 啊 呀 么 谁 是否 能否 可否 能不能 可不可以
@@ -107,7 +108,7 @@ def relax(parsed, run):
             terms = "”“".join(_label(group) for group in split.groups)
             return Relaxed(split, f"没有含有“{parsed.cleaned}”这串文字的文件，以下是同时含有“{terms}”的文件。",
                            found=found)
-        if split.groups and len(split.groups) <= MAX_GROUPS:
+        if split.groups and len(split.groups) <= MAX_SPLIT_GROUPS:
             parsed = split
     kept, dropped, found = parsed, [], None
     for _ in range(MAX_DROPPED):
