@@ -2,6 +2,7 @@
 metadata, beside plain alternatives ranked on the same index in the same run.
 
     .venv/bin/python bench/relevance.py [CORPUS_DIR_OR_JSONL ...] [--laws N] [--seed 2022] [--procs 2]
+                                        [--needs-only] [--show-needs] [--results [FILE]]
 
 Judged queries (seeded), each with the documents the metadata says it asks for:
   speaker   `李克强 政府工作报告` and `李克强`: the reports that speaker delivered
@@ -14,12 +15,30 @@ Judged queries (seeded), each with the documents the metadata says it asks for:
 Methods: search()'s ranking; BM25 alone (the same matches, every ranking signal but the BM25 of the words off);
 SQL LIKE on every word, newest first (computed in Python over the same text). precision@5 counts relevant
 documents in the first five out of min(5, relevant); MRR is 1/rank of the first relevant document; recall is
-over all results. Everything happens in a temporary directory. Prints figures; asserts nothing.
+over all results.
+
+Needs (relevance_needs.json beside this file): what people type when they have a need, not a title (a legal
+situation in their own words, a local topic, a policy of the work reports, a period, how the 人大 works), each
+judged by reading the documents: 2 = the document that answers, 1 = relevant, unjudged = 0. Judgments are by
+title (every version of a law shares its grade); a title counts at its first place in a ranking only (the same
+law shown seven times answers once). Figures: nDCG@10 (gain = grade), P@5 (documents graded 1 or 2 among the
+first five, out of min(5, judged relevant)), MRR of the first answering document (grade 2; 0 when not in the
+first 100), the share of answering documents in the first 10 (out of min(10, answering)), and the needs given an
+empty page. Methods: search() as the page calls it (its first page of 10, its first 100 for MRR), beside all the
+words as substrings, newest first (what the archive did before it ranked). With --results the figures are also
+written to a dated JSON file (default bench/results/relevance-YYYY-MM-DD.json).
+
+Everything happens in a temporary directory. Prints figures; asserts nothing.
 """
 
 import argparse
 import contextlib
+import io
+import datetime
+import json
+import math
 import random
+import subprocess
 import re
 import shutil
 import tempfile
@@ -32,6 +51,8 @@ from throwaway import ROOT, setup_site
 
 DOC_NUMBER_LINE = re.compile(r"[\u4e00-\u9fff]{1,8}〔\d{4}〕\d+号")
 NATIONAL = "中华人民共和国"
+NEEDS = Path(__file__).with_name("relevance_needs.json")
+DEPTH = 100  # how far a need's ranking is read (MRR)
 ALL = 10**6  # the whole ranking, not a page
 
 
@@ -152,6 +173,10 @@ def main():
     parser.add_argument("--seed", type=int, default=2022)
     parser.add_argument("--procs", type=int, default=2, help="processes for the index build")
     parser.add_argument("--show", action="store_true", help="list the queries search() ranks imperfectly")
+    parser.add_argument("--needs-only", action="store_true", help="measure the judged needs only")
+    parser.add_argument("--show-needs", action="store_true", help="print each need's first ten results")
+    parser.add_argument("--results", type=Path, nargs="?", const=ROOT / "bench" / "results" / (
+        f"relevance-{datetime.date.today().isoformat()}.json"), help="write the needs' figures to this JSON file")
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="relevance-bench-"))
     try:
@@ -162,6 +187,7 @@ def main():
 
 def run(workdir, args):
     setup_site(workdir)
+    from django.core.management import call_command, get_commands
     from documents.models import Article
     from documents.search.indexing import rebuild
     from documents.search_indexes import ArticleIndex
@@ -174,6 +200,8 @@ def run(workdir, args):
     docs = [(a.pk, r) for a, r in zip(articles, records, strict=True)]
     started, loaded = time.perf_counter(), time.perf_counter() - started
     indexed = rebuild(procs=args.procs)
+    if "load_vocabulary" in get_commands():  # as an operator runs it after an import
+        call_command("load_vocabulary", stdout=io.StringIO())
     print(f"corpus: {count} documents loaded in {loaded:.1f} s, indexed in {time.perf_counter() - started:.1f} s")
 
     haystacks = {a.pk: a.title + "\n" + ArticleIndex.searchable_text(a) for a in articles}
@@ -185,10 +213,84 @@ def run(workdir, args):
         with bm25_alone():
             return ranked_by_search(q)
 
-    methods = {"search()": ranked_by_search, "BM25 alone": bm25,
-               "LIKE, newest first": like_newest_first(haystacks, dates)}
-    print(f"\n{len(queries)} judged queries (seed {args.seed}), {indexed} documents indexed")
-    report(methods, queries, show=args.show)
+    if not args.needs_only:
+        methods = {"search()": ranked_by_search, "BM25 alone": bm25,
+                   "LIKE, newest first": like_newest_first(haystacks, dates)}
+        print(f"\n{len(queries)} judged queries (seed {args.seed}), {indexed} documents indexed")
+        report(methods, queries, show=args.show)
+
+    titles = {a.pk: a.title for a in articles}
+    needs = json.loads(NEEDS.read_text(encoding="utf-8"))
+    methods = {"search()": page_of_search, "substrings, newest first": like_newest_first(haystacks, dates)}
+    figures = needs_report(methods, needs, titles, show=args.show_needs)
+    if args.results:
+        args.results.parent.mkdir(parents=True, exist_ok=True)
+        args.results.write_text(json.dumps({
+            "measured": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+            "commit": _commit(), "corpus": args.corpus, "needs": len(needs), "figures": figures,
+        }, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"written to {args.results}")
+
+
+def _commit():
+    try:
+        return subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+
+
+def page_of_search(q):
+    """The ids search() shows for q, in order, as the page asks for them (its first DEPTH)."""
+    from documents.search.query import search
+
+    return [hit.pk for hit in search(q, per_page=DEPTH).hits]
+
+
+def need_scores(ranking, grades, titles):
+    """(nDCG@10, P@5, RR of the first answering document, share of answering documents in the first 10, empty)
+    of one ranking (pks); grades: {title: grade}. A title gains only at its first place."""
+    seen, gains = set(), []
+    for pk in ranking[:DEPTH]:
+        title = titles[pk]
+        gains.append(0 if title in seen else grades.get(title, 0))
+        seen.add(title)
+    ideal = sorted(grades.values(), reverse=True)
+    dcg = sum(g / math.log2(i + 2) for i, g in enumerate(gains[:10]))
+    idcg = sum(g / math.log2(i + 2) for i, g in enumerate(ideal[:10]))
+    relevant = sum(1 for g in grades.values() if g >= 1)
+    answering = sum(1 for g in grades.values() if g == 2)
+    p5 = sum(1 for g in gains[:5] if g >= 1) / min(5, relevant)
+    first = next((i for i, g in enumerate(gains, 1) if g == 2), None)
+    share = sum(1 for g in gains[:10] if g == 2) / min(10, answering)
+    return dcg / idcg, p5, 1 / first if first else 0.0, share, not ranking
+
+
+def needs_report(methods, needs, titles, show=False):
+    """Print the needs' figures by class and overall for each method; returns {method: {class: figures}}."""
+    names = ("nDCG@10", "P@5", "MRR", "answers@10", "empty")
+    table = defaultdict(list)
+    for method, rank in methods.items():
+        for need in needs:
+            ranking = rank(need["need"])
+            row = need_scores(ranking, need["judgments"], titles)
+            if show and method == "search()":
+                print(f"{need['class']:9} nDCG {row[0]:.2f} RR {row[2]:.2f}  {need['need']}")
+                for pk in ranking[:10]:
+                    print(f"    {need['judgments'].get(titles[pk], 0)}  {titles[pk]}")
+            table[(method, need["class"])].append(row)
+            table[(method, "all")].append(row)
+    classes = list(dict.fromkeys(need["class"] for need in needs)) + ["all"]
+    print(f"\n{len(needs)} judged needs ({sum(len(n['judgments']) for n in needs)} judgments)")
+    figures = {}
+    for method in methods:
+        print(f"\n{method}\n{'class':10}{'needs':>6}" + "".join(f"{n:>12}" for n in names))
+        for cls in classes:
+            rows = table[(method, cls)]
+            means = [sum(r[i] for r in rows) / len(rows) for i in range(4)] + [sum(r[4] for r in rows)]
+            figures.setdefault(method, {})[cls] = dict(zip(names, means))
+            print(f"{cls:10}{len(rows):>6}" + "".join(f"{v:>12.3f}" for v in means[:4]) + f"{means[4]:>12d}")
+    return figures
 
 
 def report(methods, queries, show=False):

@@ -43,7 +43,8 @@ def load(records):
             column=columns.get(record.get("category") or "", default_column),
             kind=kinds.get(record.get("kind"), Article.Kind.OTHER),
             speaker_title=(record.get("speaker_title") or "")[:100], issuer=(record.get("issuer") or "")[:200],
-            doc_number=(record.get("doc_number") or "")[:100], status=Article.Status.PUBLISHED,
+            doc_number=(record.get("doc_number") or "")[:100], source=(record.get("source") or "")[:500],
+            status=Article.Status.PUBLISHED,
         )
         if record.get("speaker"):
             name = record["speaker"]

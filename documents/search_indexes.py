@@ -26,6 +26,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
     doc_number = schema.DOC_NUMBER.haystack()
     year = schema.YEAR.haystack()
     validity = schema.VALIDITY.haystack()
+    genre = schema.GENRE.haystack()
     date = schema.DATE.haystack(model_attr="date")
 
     def get_model(self):
@@ -70,6 +71,9 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         parts = [obj.speaker.name if obj.speaker_id else "", obj.speaker_title,
                  obj.meeting.name if obj.meeting_id else "", obj.issuer]
         return "\n".join(part for part in parts if part) or None
+
+    def prepare_genre(self, obj):
+        return obj.genre
 
     @staticmethod
     def title_terms(obj):

@@ -83,7 +83,7 @@ def test_json_format(client, docs):
     assert set(data) >= {"count", "page", "results", "per_page"}
     assert data["page"] == 1 and data["per_page"] == 2 and len(data["results"]) == 2 and data["count"] == 4
     first = data["results"][0]
-    assert set(first) == {"title", "url", "date", "speaker", "column", "snippet", "validity"}
+    assert set(first) == {"title", "url", "date", "speaker", "column", "snippet", "validity", "genre"}
     assert first["url"].startswith("/articles/")
     assert "<em>监督</em>" in data["results"][1]["snippet"]  # the first is a title match; its body lacks the word
     assert get(client, q="监督", format="json", per_page="100").status_code == 200

@@ -5,6 +5,7 @@ import re
 from django import forms
 
 from . import pages
+from ..legislation.genres import GENRES
 from ..models import Article, Column
 from ..search.interface import SORTS, Filters
 from ..search.parsing import normalize_input
@@ -36,6 +37,10 @@ class SearchForm(forms.Form):
         required=False, choices=[("", "")] + list(Article.Kind.choices),
         error_messages={"invalid_choice": "没有这种文章类型。"},
     )
+    genre = forms.ChoiceField(
+        required=False, choices=[("", "")] + [(g, g) for g in GENRES],
+        error_messages={"invalid_choice": "没有这种文件种类（可选：" + "、".join(GENRES) + "）。"},
+    )
     speaker = forms.CharField(required=False, max_length=200)
     meeting = forms.CharField(required=False, max_length=300)
     validity = forms.ChoiceField(
@@ -62,7 +67,7 @@ class SearchForm(forms.Form):
     )
     LABELS = {"date_from": "开始日期", "date_to": "结束日期", "page": "页码", "per_page": "每页条数",
               "sort": "排序", "kind": "类型", "column": "栏目", "speaker": "发言人", "meeting": "会议",
-              "validity": "时效性"}
+              "validity": "时效性", "genre": "文件种类"}
 
     def __init__(self, params, **kwargs):
         # The public names are from/to (Python keywords, hence the renaming).
@@ -107,7 +112,7 @@ class SearchForm(forms.Form):
             "q": data["q"] or "",
             "filters": Filters(
                 column=data["column"], kind=data["kind"], speaker=data["speaker"], meeting=data["meeting"],
-                validity=data["validity"], date_from=data["date_from"], date_to=data["date_to"],
+                validity=data["validity"], genre=data["genre"], date_from=data["date_from"], date_to=data["date_to"],
             ),
             "sort": data["sort"] or "relevance",
             "page": data["page"] or 1,

@@ -18,7 +18,7 @@ from .search_forms import SearchForm
 from ..search.parsing import MAX_QUERY_CHARS, normalize_input
 from ..search.query import MAX_PER_PAGE, SearchResults, search
 
-FILTER_PARAMS = ("column", "kind", "speaker", "meeting", "validity", "from", "to")
+FILTER_PARAMS = ("column", "kind", "genre", "speaker", "meeting", "validity", "from", "to")
 # What a feed's address keeps of a search's: the query and its filters (a feed is always newest first, one page).
 FEED_PARAMS = ("q", *FILTER_PARAMS)
 # Each facet lists this many values (the most frequent; years: the most recent); the rest fold under 更多.
@@ -49,6 +49,8 @@ def search_page(request):
                 "messages": results.messages,
                 "equivalents": [{"term": term, "forms": forms} for term, forms in results.equivalents],
                 "exact_query": results.exact_query or None,
+                "searched_instead": results.searched or None,
+                "left_out": results.relaxed,
                 "index_unavailable": results.unavailable,
                 "incomplete": results.cut,
                 "results": [hit.as_json() for hit in results.hits],
@@ -147,6 +149,8 @@ def _chips(params, form):
         if name in named and data[name]:
             model, title = named[name]
             label = model.objects.filter(slug=data[name]).values_list("name", flat=True).first() or data[name]
+        elif name == "genre" and data[name]:
+            title, label = "文件种类", data[name]
         elif name in ("kind", "validity") and data[name]:
             title = {"kind": "类型", "validity": "时效性"}[name]
             label = dict({"kind": Article.Kind.choices, "validity": Article.Validity.choices}[name])[data[name]]
@@ -192,13 +196,17 @@ def _render(request, form, results, status=200, chart_args=None):
         "q": normalize_input(request.GET.get("q", "")),
         "facets": [
             (title, facet_links.get(name, [])[:FACET_SHOWN], facet_links.get(name, [])[FACET_SHOWN:])
-            for name, title in (("column", "栏目"), ("kind", "类型"), ("validity", "时效性"), ("year", "年份"),
+            for name, title in (("column", "栏目"), ("kind", "类型"), ("genre", "文件种类"), ("validity", "时效性"),
+                                ("year", "年份"),
                                 ("speaker", "发言人"))
         ],
         "filters_active": bool(filters_active),
         "chips": _chips(params, form),
         "drop_filters_url": _url({k: v for k, v in params.items() if k not in FILTER_PARAMS}),
         "exact_url": _url(params, q=results.exact_query) if results.exact_query else None,
+        # A relaxed search (relaxing.py): the query searched, and each term left out searched on its own.
+        "relaxed_links": [(f"只查“{results.searched}”", _url(params, q=results.searched))]
+        + [(f"只查“{term}”", _url(params, q=term)) for term in results.relaxed] if results.searched else [],
         "first_rank": (results.page - 1) * results.per_page + 1,
         "page_links": [(n, _url(params, page=n)) for n in pages] if results.count else [],
         "prev_url": _url(params, page=results.page - 1) if results.page > 1 else None,

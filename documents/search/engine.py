@@ -375,6 +375,13 @@ class Weights:
     body: float
     band: float  # 1: BM25 as is
     equivalent: float = 0.0  # the share of these a variant by equivalent terms weighs (equivalents.SHARE)
+    explanatory: tuple = ()  # genres (schema.GENRE values) of texts about rules: cases, explainers
+    commentary: float = 1.0  # what their tier is multiplied by (ranking.COMMENTARY_SHARE)
+    period: float = 0.0  # added to the tier of a document dated in the period the query names
+    passage: float = 0.0  # added to the tier of a document holding every term within one passage of its text
+    passage_chars: int = 0  # how close that is (about a 条)
+    passage_checks: int = 0  # cost bound: how many documents of the highest tiers are checked
+    passage_terms: int = 0  # cost bound: queries of more terms are not placed
 
     def of_string_field(self, fieldname):
         return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
@@ -459,6 +466,76 @@ def _name_documents(reader, tier, words, named):
                 done.add(docnum)
 
 
+def _doc_starts(lists, docnum):
+    """The positions where a run starts in one document: run_matches for one document, positions kept; lists: the
+    run's [(offset, postings)] (cover's pieces, read once for every document checked)."""
+    if not lists or not all(docnum in plist for _, plist in lists):
+        return set()
+    (first_offset, first), rest = lists[0], lists[1:]
+    starts = {p - first_offset for p in _positions(first[docnum][1])}
+    for offset, plist in rest:
+        positions = _positions(plist[docnum][1])
+        starts = {s for s in starts if s + offset in positions}
+    return starts
+
+
+def _within(groups, window):
+    """Whether one position of each sorted list lies within `window` of the others (a k-way sweep)."""
+    heap = [(positions[0], index, 0) for index, positions in enumerate(groups)]
+    heapq.heapify(heap)
+    high = max(position for position, _, _ in heap)
+    while True:
+        low, index, at = heapq.heappop(heap)
+        if high - low <= window:
+            return True
+        if at + 1 == len(groups[index]):
+            return False
+        following = groups[index][at + 1]
+        high = max(high, following)
+        heapq.heappush(heap, (following, index, at + 1))
+
+
+def _passages(reader, tier, parsed, weights):
+    """A document holding a match of every term of the query (a form of it: equivalents too) within
+    weights.passage_chars of its text — one 条, one paragraph — rises by weights.passage above one holding them
+    scattered over a long text. Checked on the passage_checks documents of the highest tiers, for queries of 2 to
+    passage_terms terms; a term of a single character (a prefix search) is not placed."""
+    if not weights.passage or not 2 <= len(parsed.groups) <= weights.passage_terms:
+        return
+    forms = [[form.runs[0] for clause in group for form in (clause, *clause.equivalents)
+              if form.runs and len(form.runs[0]) > 1] for group in parsed.groups]
+    if not all(forms):
+        return
+    fieldname = schema.TEXT_BIGRAMS.name
+    lists = [[[(offset, postings(reader, fieldname, term)) for offset, term in cover(run)] for run in runs]
+             for runs in forms]
+    for docnum in heapq.nlargest(weights.passage_checks, tier, key=tier.__getitem__):
+        groups = []
+        for runs in lists:
+            starts = set().union(*(_doc_starts(pieces, docnum) for pieces in runs))
+            if not starts:
+                break
+            groups.append(sorted(starts))
+        else:
+            if _within(groups, weights.passage_chars):
+                tier[docnum] += weights.passage
+
+
+def _favour(table, tier, parsed, weights):
+    """ranking.py's preferences that are not about the words: a case or an explainer below the rules it is about
+    (its tier scaled by weights.commentary), a document of the period the query names above others (+ period)."""
+    if weights.commentary != 1.0:
+        for value in weights.explanatory:
+            for docnum in table.by_value[schema.GENRE.name].get(value, set()) & tier.keys():
+                tier[docnum] *= weights.commentary
+    period = getattr(parsed, "period", None)
+    if period is not None and weights.period:
+        low, high = table.date_bounds(period.first, period.last)
+        for docnum in tier:
+            if low <= table.dates[docnum] <= high:
+                tier[docnum] += weights.period
+
+
 def _allowed(table, filters):
     """The live documents the filters' exact values allow (filters: a search.interface.Filters)."""
     allowed = table.live
@@ -474,9 +551,12 @@ def evaluate_segment(reader, table, scorer, parsed, filters, named, weights):
     of one segment that match the query and the filters; named: [Name] of what the whole query may name."""
     if parsed.groups:
         tier, words = _query_scores(reader, table, scorer, parsed, weights)
+        _favour(table, tier, parsed, weights)
+        _passages(reader, tier, parsed, weights)
         _name_documents(reader, tier, words, named)
     else:
         tier, words = dict.fromkeys(table.live, 0.0), {}
+        _favour(table, tier, parsed, weights)
     excluded = set()
     for clause in parsed.excluded:
         for fieldname in schema.STRING_FIELDS:

@@ -11,7 +11,7 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
 from .analysis import RUN, normalize
-from . import scripts
+from . import passages, scripts
 
 SNIPPET_CHARS = 160
 BEFORE_MATCH = 40
@@ -35,11 +35,14 @@ def _pattern(terms):
 
 
 class Highlighter:
-    def __init__(self, primary, secondary=()):
+    def __init__(self, primary, secondary=(), groups=()):
         """primary: the strings searched verbatim (their first match centres the snippet);
-        secondary: single words of unquoted queries, used when no verbatim match is in the text."""
+        secondary: single words of unquoted queries, used when no verbatim match is in the text;
+        groups: the strings of each of the query's terms apart (with their equivalents): the snippet is taken in
+        the passage holding most of them (passages.py)."""
         self.primary = _pattern(primary)
         self.all = _pattern(list(primary) + list(secondary))
+        self.groups = [p for p in map(_pattern, groups) if p is not None] if len(groups) > 1 else []
 
     @classmethod
     def from_query(cls, query_string):
@@ -69,9 +72,10 @@ class Highlighter:
         return mark_safe(self._mark(text or ""))
 
     def _first(self, text):
+        start, end = passages.best(text, self.groups) or (0, len(text)) if self.groups else (0, len(text))
         for pattern in (self.primary, self.all):
             if pattern is not None:
-                match = pattern.search(text)
+                match = pattern.search(text, start, end)
                 if match:
                     return match
         return None

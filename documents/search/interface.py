@@ -19,6 +19,7 @@ class Filters:
     speaker: str = ""
     meeting: str = ""
     validity: str = ""
+    genre: str = ""  # legislation.genres.GENRES
     date_from: datetime.date | None = None
     date_to: datetime.date | None = None
 

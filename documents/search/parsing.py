@@ -61,6 +61,7 @@ class ParsedQuery:
     excluded: list  # negated clauses
     messages: list = field(default_factory=list)
     cleaned: str = ""
+    period: object = None  # a periods.Period the ranking favours (八十年代), taken out of the words searched
 
     @property
     def positive(self):
@@ -70,12 +71,14 @@ class ParsedQuery:
         """The query with each clause replaced by kept[id(clause)] (None: left out); empty groups disappear."""
         groups = [[kept[id(c)] for c in group if kept[id(c)]] for group in self.groups]
         return ParsedQuery([g for g in groups if g], [kept[id(c)] for c in self.excluded if kept[id(c)]],
-                           self.messages, self.cleaned)
+                           self.messages, self.cleaned, self.period)
 
     def highlighter(self):
         primary = [run for clause in self.positive for form in (clause, *clause.equivalents) for run in form.runs]
         secondary = [word for clause in self.positive if not clause.phrase for word in clause.words]
-        return Highlighter(primary, secondary)
+        groups = [[run for clause in group for form in (clause, *clause.equivalents) for run in form.runs]
+                  for group in self.groups]
+        return Highlighter(primary, secondary, groups)
 
 
 def normalize_input(value):

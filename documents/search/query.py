@@ -18,7 +18,7 @@ from django.utils.html import format_html
 
 from ..legislation import structure
 from ..models import Article, Attachment, Column, Speaker
-from . import budget, equivalents
+from . import budget, equivalents, periods, relaxing
 from .indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
 from .highlight import Highlighter  # noqa: F401
@@ -44,11 +44,14 @@ class Hit:
     snippet: str
     validity: str = ""
     validity_label: str = ""
+    genre: str = ""  # legislation.genres: the page labels 案例 and 解读
+
 
     def as_json(self):
         return {
             "title": self.title, "url": self.url, "date": self.date, "speaker": self.speaker,
             "column": self.column, "snippet": str(self.snippet), "validity": self.validity or None,
+            "genre": self.genre or None,
         }
 
 
@@ -68,6 +71,8 @@ class SearchResults:
     any_date: tuple | None = None  # interface.Found.any_date
     cut: bool = False  # the search stopped at its deadline (SEARCH_SECONDS): the results may be incomplete
     spent: budget.Budget | None = None  # the work the backend's evaluation did (budget.py)
+    relaxed: list = field(default_factory=list)  # terms left out because no document holds them with the others
+    searched: str = ""  # the query searched instead when it was relaxed (relaxing.py), else ""
 
     @property
     def num_pages(self):
@@ -81,10 +86,16 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         raise ValueError(f"unknown sort {sort!r}")
     if not (1 <= per_page <= MAX_PER_PAGE) or page < 1:
         raise ValueError("page out of range")
-    parsed = equivalents.expand(parse_query(q))
+    words, period = periods.extract(q)
+    typed = parse_query(words)
+    typed.period = period
+    parsed = equivalents.expand(typed)
     results = SearchResults(query=parsed.cleaned, page=page, per_page=per_page, messages=list(parsed.messages),
                             equivalents=equivalents.used(parsed), exact_query=equivalents.exact_query(parsed))
-    if not parsed.groups:
+    if period is not None:
+        results.query = " ".join(filter(None, [period.text, parsed.cleaned]))
+        results.messages.append(f"“{period.text}”按时间理解：{period.label}的文件排在前面。")
+    if not parsed.groups and period is None:  # a period alone ranks every document, those of the period first
         if parsed.excluded:
             results.messages.append("请至少输入一个要查找的词（“-”只用来排除）。")
             return results
@@ -95,8 +106,18 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
             return results  # the empty search page
         sort = "newest" if sort == "relevance" else sort  # filters alone: nothing to rank by
     try:
+        # The deadline bounds the whole search: the relaxed queries (relaxing.py) too.
         with budget.spending(settings.SEARCH_SECONDS) as spent:
-            found = get_backend(using).run_query(parsed, filters, sort, page, per_page)
+            backend = get_backend(using)
+            found = backend.run_query(parsed, filters, sort, page, per_page)
+            if not found.count and parsed.groups and found.parsed.groups and not spent.cut:
+                relaxed = relaxing.relax(typed, lambda p: backend.run_query(p, filters, sort, page, per_page))
+                if relaxed:
+                    found = relaxed.found
+                    results.messages.append(relaxed.message)
+                    results.relaxed, results.searched = relaxed.dropped, relaxed.query
+                    results.equivalents = equivalents.used(found.parsed)
+                    results.exact_query = equivalents.exact_query(found.parsed)
     except SearchUnavailable:
         results.unavailable = results.down = True
         results.messages.append("搜索暂不可用，请稍后再试。")
@@ -149,6 +170,7 @@ def _hits(ids, highlighter):
             snippet=from_attachments.get(pk) or highlighter.snippet(article.text),
             validity=article.validity,
             validity_label=article.get_validity_display(),
+            genre=article.genre,
         ))
     return hits
 
@@ -194,4 +216,5 @@ def _facet_labels(raw):
         "year": [(v, f"{v}年", n) for v, n in years],
         "speaker": [(v, speaker_names.get(v, v), n) for v, n in speakers],
         "validity": [(v, validities.get(v, v), n) for v, n in top("validity")],
+        "genre": [(v, v, n) for v, n in top("genre")],
     }

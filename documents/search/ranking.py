@@ -7,6 +7,7 @@ over the query's words: the string in the title > in the byline (speaker, positi
 body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
 """
 
+from ..legislation import genres
 from . import equivalents, schema
 from .analysis import compact_key
 from .engine import Name, Weights
@@ -22,6 +23,19 @@ BODY_SCORE = 1_000.0
 # differences are noise of length and repetition. Dates only break ties: an old law that matches clearly better
 # stays before a new one.
 BM25_BAND = 1.25
+# Rules before commentary: a case or an explainer (genres.EXPLANATORY) weighs this share of its tier, so that
+# its title repeating the query (TITLE_SCORE) stays below a rule holding the query in its text (BODY_SCORE).
+COMMENTARY_SHARE = 0.09
+# A document dated in the period the query names (periods.py: 八十年代) rises above others of its tier, and not
+# above a tier higher: the string in the body of a document of the time before the same in a later one.
+PERIOD_SCORE = BODY_SCORE / 2
+# A document holding every term of the query within PASSAGE_CHARS of its text (about one 条 or paragraph) rises
+# above one holding them scattered (a code matching in one 条 against a text holding each word somewhere); checked
+# on the PASSAGE_CHECKS documents of the highest tiers, a cost bound.
+PASSAGE_SCORE = BODY_SCORE / 2
+PASSAGE_CHARS = 150
+PASSAGE_CHECKS = 200
+PASSAGE_MAX_TERMS = 3  # cost bound: placing a term reads its postings again (positions); a need has few terms
 # A 文号 shorter than this (2017, 47号) names nothing by itself.
 MIN_DOC_NUMBER = 4
 
@@ -40,5 +54,8 @@ def names(parsed):
 
 def weights():
     return Weights(
-        title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND, equivalent=equivalents.SHARE
+        title=TITLE_SCORE, byline=BYLINE_SCORE, body=BODY_SCORE, band=BM25_BAND, equivalent=equivalents.SHARE,
+        explanatory=tuple(sorted(genres.EXPLANATORY)), commentary=COMMENTARY_SHARE, period=PERIOD_SCORE,
+        passage=PASSAGE_SCORE, passage_chars=PASSAGE_CHARS, passage_checks=PASSAGE_CHECKS,
+        passage_terms=PASSAGE_MAX_TERMS,
     )

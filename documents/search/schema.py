@@ -93,6 +93,7 @@ MEETING = IndexField("meeting", EXACT, stored=True)
 DOC_NUMBER = IndexField("doc_number", EXACT, stored=True)  # the 文号 as analysis.compact_key reduces it
 YEAR = IndexField("year", EXACT, stored=True)
 VALIDITY = IndexField("validity", EXACT, stored=True)  # 时效性 of a regulation's version; none for other documents
+GENRE = IndexField("genre", EXACT, stored=True)  # 法律, 地方性法规, 案例 ... (legislation/genres.py): rules before commentary
 DATE = IndexField("date", DATE_KIND, stored=True)
 
 # haystack's identifiers: "documents.article.<pk>" (the unique key), the model, the article's id.
@@ -101,11 +102,11 @@ MODEL = IndexField(DJANGO_CT, IDENTIFIER, stored=True)
 ARTICLE_ID = IndexField(DJANGO_ID, IDENTIFIER, stored=True)
 
 FIELDS = (TEXT, TEXT_BIGRAMS, TITLE, TITLE_BIGRAMS, BYLINE, TITLE_KEYS, TITLE_FORMS, COLUMN, KIND, SPEAKER, MEETING,
-          DOC_NUMBER, YEAR, VALIDITY, DATE, DOCUMENT_ID, MODEL, ARTICLE_ID)
+          DOC_NUMBER, YEAR, VALIDITY, GENRE, DATE, DOCUMENT_ID, MODEL, ARTICLE_ID)
 BY_NAME = {field.name: field for field in FIELDS}
 # What a reader may filter on (the names of search.params.Filters' fields) and what results are counted by.
-FILTERS = (COLUMN.name, KIND.name, SPEAKER.name, MEETING.name, VALIDITY.name)
-FACETS = (COLUMN.name, KIND.name, YEAR.name, SPEAKER.name, VALIDITY.name)
+FILTERS = (COLUMN.name, KIND.name, SPEAKER.name, MEETING.name, VALIDITY.name, GENRE.name)
+FACETS = (COLUMN.name, KIND.name, YEAR.name, SPEAKER.name, VALIDITY.name, GENRE.name)
 # Where a query's string is looked for in full (the byline is matched on its values), each with the field holding
 # the jieba words of the same text.
 STRING_FIELDS = {TITLE_BIGRAMS.name: TITLE.name, TEXT_BIGRAMS.name: TEXT.name}
