@@ -15,7 +15,6 @@ from simple_history.models import HistoricalRecords
 
 from .common import dates, titles
 from .common.sanitize import clean_json, html_to_text, sanitize_html
-from .legislation.genres import genre as derive_genre
 
 # The longest 来源 address shown as it is; a longer one is cut (the link keeps it whole).
 SOURCE_LABEL_MAX = 60
@@ -286,12 +285,6 @@ class Article(models.Model):
     @property
     def partial_date(self):
         return dates.PartialDate(self.date, self.date_precision)
-
-    @property
-    def genre(self):
-        """法律, 地方性法规, 案例 ... (legislation/genres.py): search puts rules before commentary by it."""
-        return derive_genre(self.title, issuer=self.issuer, column=self.column.name if self.column_id else "",
-                            source=self.source, kind=self.kind)
 
     @property
     def date_display(self):

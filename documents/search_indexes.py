@@ -7,6 +7,7 @@ from .models import Article
 from .search import schema
 from .search.analysis import compact_key
 from .common.titles import title_forms
+from .legislation import genres
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -73,7 +74,7 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
         return "\n".join(part for part in parts if part) or None
 
     def prepare_genre(self, obj):
-        return obj.genre
+        return genres.of(obj)
 
     @staticmethod
     def title_terms(obj):

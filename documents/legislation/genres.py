@@ -26,6 +26,12 @@ _JUDICIAL = re.compile(r"^(最高人民法院|最高人民检察院|关于审理
 _CASE_TITLE = re.compile(r"诉.{2,60}(一案|案)$")
 
 
+def of(article):
+    """The genre of an Article (its column loaded)."""
+    return genre(article.title, issuer=article.issuer, column=article.column.name if article.column_id else "",
+                 source=article.source, kind=article.kind)
+
+
 def genre(title, *, issuer="", column="", source="", kind=""):
     """The genre (one of GENRES) of a document."""
     title, issuer, where = (title or "").strip(), (issuer or "").strip(), f"{column or ''} {source or ''}"

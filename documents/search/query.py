@@ -16,7 +16,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef
 from django.utils.html import format_html
 
-from ..legislation import structure
+from ..legislation import genres, structure
 from ..models import Article, Attachment, Column, Speaker
 from . import budget, equivalents, periods, relaxing
 from .indexing import get_backend
@@ -170,7 +170,7 @@ def _hits(ids, highlighter):
             snippet=from_attachments.get(pk) or highlighter.snippet(article.text),
             validity=article.validity,
             validity_label=article.get_validity_display(),
-            genre=article.genre,
+            genre=genres.of(article),
         ))
     return hits
 
