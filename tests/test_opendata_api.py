@@ -111,8 +111,17 @@ SCHEMA.config.generation.update(modes=[GenerationMode.POSITIVE])
 
 @pytest.fixture
 def served(archive, settings):
+    """The WSGI app called directly, as Django's test client calls it: without closing the test's database
+    connection at each request's end (PostgreSQL keeps connections: closing it would end the test's transaction)."""
+    from django.core import signals
+    from django.db import close_old_connections
+
     settings.ALLOWED_HOSTS = ["*"]
-    return archive
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield archive
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @SCHEMA.parametrize()
