@@ -1,4 +1,4 @@
-"""Every command the README shows works as written on a fresh clone (issue 20): each `manage.py` command, in a
+"""Every command the README and docs/ show works as written on a fresh clone (issue 20): each `manage.py` command, in a
 code block or inline, runs in its non-destructive form (`--help`: the settings load and the command exists) in an
 environment holding only what the line itself sets; each `make` target does its dry run (`make -n`). The README's
 export runs for real on a fresh database."""
@@ -15,8 +15,9 @@ ASSIGNMENT = re.compile(r"[A-Z_][A-Z0-9_]*=")
 
 
 def readme_lines():
-    """The README's shell lines: code blocks (continuations joined, comments dropped) and inline code spans."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The shell lines of the README and of the documents it points to (docs/): code blocks (continuations joined,
+    comments dropped) and inline code spans."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in [ROOT / "README.md", *sorted(ROOT.glob("docs/*.md"))])
     lines = []
     for block in re.findall(r"```sh\n(.*?)```", text, flags=re.S):
         lines += block.replace("\\\n", " ").splitlines()
