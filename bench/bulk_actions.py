@@ -92,7 +92,7 @@ def main():
 
         from documents.ingest.importer import import_paths
         from documents.models import Article
-        from documents.search import queue
+        from documents.search.index import queue
 
         started = time.perf_counter()
         report = import_paths([sample(args.corpus, args.archive, workdir)], status="published", progress=False)

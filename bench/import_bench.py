@@ -3,7 +3,7 @@
     .venv/bin/python bench/import_bench.py [CORPUS_DIR]      (default ../shared/corpus)
 
 Prints documents per second for the database part (reading, validating, saving: import_paths) and for the
-indexing part (documents.search.queue.apply_pending), separately. Everything goes to a temporary folder.
+indexing part (documents.search.index.queue.apply_pending), separately. Everything goes to a temporary folder.
 """
 
 import sys
@@ -22,7 +22,7 @@ def main():
     with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
         setup_site(Path(tmp))
         from documents.ingest.importer import import_paths
-        from documents.search.queue import apply_pending
+        from documents.search.index.queue import apply_pending
 
         size = sum(path.stat().st_size for path in files)
         print(f"corpus: {', '.join(path.name for path in files)} ({size / 1048576:.1f} MB)")

@@ -128,7 +128,7 @@ def judged_queries(docs, seed):
 def bm25_alone():
     """search()'s matching with every ranking signal but BM25 switched off (the ranking module's *_SCORE
     weights at 0, no banding of BM25 scores)."""
-    from documents.search import ranking
+    from documents.search.backends import ranking
 
     saved = {name: getattr(ranking, name) for name in dir(ranking) if name.endswith("_SCORE")}
     saved["BM25_BAND"] = ranking.BM25_BAND
@@ -143,9 +143,9 @@ def bm25_alone():
 
 def ranked_by_search(q):
     """search()'s whole ranking of q (ids in order), through the same backend call search() makes for a page."""
-    from documents.search.indexing import get_backend
+    from documents.search.index.indexing import get_backend
     from documents.search.interface import Filters
-    from documents.search.parsing import parse_query
+    from documents.search.language.parsing import parse_query
 
     return get_backend().run_query(parse_query(q), Filters(), "relevance", 1, ALL).ids
 
@@ -189,7 +189,7 @@ def run(workdir, args):
     setup_site(workdir)
     from django.core.management import call_command, get_commands
     from documents.models import Article
-    from documents.search.indexing import rebuild
+    from documents.search.index.indexing import rebuild
     from documents.search_indexes import ArticleIndex
 
     records = subset(list(with_doc_numbers(read_records(args.corpus))), args.laws, args.seed)

@@ -11,7 +11,7 @@ paragraphs of its kind: new combinations, so postings grow as they would with ne
 takes that share of the corpus; `--unit 0.02` makes 1 × mean 2 % of the corpus (to check the script quickly).
 
 Measured per size: the import through the real importer (documents.ingest.importer.import_paths), the full
-build (documents.search.indexing.rebuild(procs=2)), the index on disk beside the text it holds, search()
+build (documents.search.index.indexing.rebuild(procs=2)), the index on disk beside the text it holds, search()
 p50/p95/p99 over a query mix (1-3 terms of 2-8 characters taken from the texts, half quoted, half with a filter:
 kind, column, speaker or years), recall against a plain substring scan (SQL LIKE, which is also timed) on a
 sample of the mix, the same queries through SQLite FTS5 trigram; then gunicorn with `make serve`'s config
@@ -189,7 +189,7 @@ def build_archive(figures, args, workdir):
     from django.db import connection
 
     from documents.ingest.importer import import_paths
-    from documents.search.indexing import rebuild
+    from documents.search.index.indexing import rebuild
 
     corpus = workdir / "corpus.jsonl"
     figures["documents"], unit = write_corpus(args.corpus, args.unit, args.child, args.seed, corpus)
@@ -218,7 +218,7 @@ def build_archive(figures, args, workdir):
 
 def cluster_backend():
     """The OpenSearch backend this site searches, or None on Whoosh."""
-    from documents.search.indexing import get_backend
+    from documents.search.index.indexing import get_backend
 
     backend = get_backend()
     return backend if hasattr(backend, "client") else None
@@ -245,7 +245,7 @@ def node_memory(figures):
 
 def indexed_text_bytes():
     """UTF-8 bytes of what the index is built from: each published article's title and searchable text."""
-    from documents.search.indexing import get_search_index
+    from documents.search.index.indexing import get_search_index
 
     search_index = get_search_index()
     return sum(len(article.title.encode()) + len(search_index.searchable_text(article).encode())
@@ -280,8 +280,8 @@ def time_search(figures, queries):
 def like_and_recall(figures, sample):
     """The sample through SQL LIKE (timed: every matching id, newest first, = the count and the first page),
     which is the ground truth; search()'s complete result set must hold all of it."""
-    from documents.search.indexing import get_backend
-    from documents.search.parsing import parse_query
+    from documents.search.index.indexing import get_backend
+    from documents.search.language.parsing import parse_query
 
     truth, timings = [], []
     for query in sample:

@@ -127,7 +127,7 @@ def run(workdir, args):
     from django.db import connection
 
     from documents.models import Article
-    from documents.search.indexing import rebuild
+    from documents.search.index.indexing import rebuild
     from documents.search.query import search
 
     started = time.perf_counter()
@@ -268,7 +268,7 @@ def other_script(queries, containing):
 @contextmanager
 def equivalents_off():
     """search() without the equivalent terms (an empty table), for the figures beside."""
-    from documents.search import equivalents
+    from documents.search.language import equivalents
 
     saved, empty = equivalents.current_table, equivalents.Table.from_rows([])
     equivalents.current_table = lambda: empty
@@ -282,7 +282,7 @@ def with_equivalents(queries, containing):
     """Recall of each seeded form (every document containing a form of its group, by a plain scan of both scripts)
     and the latency of search() with the equivalent terms beside the same queries without them."""
     from documents.models import EquivalentTerms
-    from documents.search.equivalents import forms_of
+    from documents.search.language.equivalents import forms_of
     from documents.search.query import search
 
     groups = [forms_of(text) for text in EquivalentTerms.objects.values_list("forms", flat=True)]

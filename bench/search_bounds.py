@@ -1,5 +1,5 @@
 """What repeated and nested equivalent forms cost a search, beside common queries: the work counted by
-documents/search/budget.py (postings lists looked up, postings read, position lists decoded), the CPU time, the
+documents/search/language/budget.py (postings lists looked up, postings read, position lists decoded), the CPU time, the
 variants searched, and, as the plain alternative, how many combinations the unbounded expansion (every
 combination of the forms listed before a few were kept) would have built for the same query.
 
@@ -40,8 +40,8 @@ COSTLY = {
 def unbounded_combinations(q):
     """How many variants the former expansion listed for q: for each run of each clause, every combination of its
     forms (each match of a form a slot of 1 + its other one-run forms), listed whole before any was kept."""
-    from documents.search.equivalents import current_table
-    from documents.search.parsing import parse_query
+    from documents.search.language.equivalents import current_table
+    from documents.search.language.parsing import parse_query
 
     table, total = current_table(), 0
     for clause in parse_query(q).positive:
@@ -89,7 +89,7 @@ def run(workdir, args):
     from django.conf import settings
 
     from documents.models import Article
-    from documents.search.indexing import rebuild
+    from documents.search.index.indexing import rebuild
     from search import load
 
     if not Article.objects.exists():

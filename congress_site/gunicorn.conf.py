@@ -48,7 +48,7 @@ def _supervise(server, name, command):
 def post_fork(server, worker):
     """Each worker opens the index for itself (open files are not shared across a fork) before it takes a
     request: its first search then costs what any other does."""
-    from documents.search.warmup import warm_up
+    from documents.search.index.warmup import warm_up
 
     warm_up(keep_open=True)
 

@@ -171,8 +171,8 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", str(24 * 3600)))
 SEARCH_INDEX_DIR = Path(os.environ.get("SEARCH_INDEX_DIR", VAR_DIR / "whoosh_index"))
 HAYSTACK_CONNECTIONS = {
     "default": {
-        # Chinese analysis (jieba words + character bigrams); see documents/search/backends/whoosh.py.
-        "ENGINE": "documents.search.backends.whoosh.ChineseWhooshEngine",
+        # Chinese analysis (jieba words + character bigrams); see documents/search/backends/whoosh/backend.py.
+        "ENGINE": "documents.search.backends.whoosh.backend.ChineseWhooshEngine",
         "PATH": str(SEARCH_INDEX_DIR),
         # Spelling suggestions split on spaces (useless for Chinese) and cost about 1 s a query.
         "INCLUDE_SPELLING": False,
@@ -188,7 +188,7 @@ if SEARCH_URL:
         "INDEX_PREFIX": os.environ.get("SEARCH_INDEX_PREFIX", "congress"),
     }
 
-# Longest evaluation one search may take (documents/search/budget.py): past it the search stops and answers what it
+# Longest evaluation one search may take (documents/search/language/budget.py): past it the search stops and answers what it
 # has found, with a note, well inside gunicorn's 60-second worker timeout.
 SEARCH_SECONDS = float(os.environ.get("SEARCH_SECONDS", "1"))
 

@@ -24,7 +24,7 @@ def compile_templates():
             engine.get_template(path.relative_to(directory).as_posix())
 
 
-from documents.search.warmup import warm_up  # noqa: E402 - needs the settings and apps loaded above
+from documents.search.index.warmup import warm_up  # noqa: E402 - needs the settings and apps loaded above
 
 compile_templates()
 warm_up()

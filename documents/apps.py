@@ -12,7 +12,7 @@ class DocumentsConfig(AppConfig):
         from .changes import cache_invalidation, service
         from .legislation import citation_index, regulations
         from .related import related_index
-        from .search import queue
+        from .search.index import queue
 
         # The one place that says what a change of an article sets off, in this order (documents/changes/service.py):
         service.register(

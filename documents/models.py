@@ -624,7 +624,7 @@ class RelatedDocument(models.Model):
 
 
 class IndexOperation(models.Model):
-    """A pending change to the search index, applied by one writer at a time (documents.search.queue)."""
+    """A pending change to the search index, applied by one writer at a time (documents.search.index.queue)."""
 
     class Action(models.TextChoices):
         UPDATE = "update", "更新"
@@ -641,7 +641,7 @@ class IndexOperation(models.Model):
 
 class EquivalentTerms(models.Model):
     """Forms official writing uses for one thing (人大常委会 / 人民代表大会常务委员会), one a line: a search for one
-    also finds the others (documents/search/equivalents.py reads and checks them)."""
+    also finds the others (documents/search/language/equivalents.py reads and checks them)."""
 
     forms = models.TextField(
         "等同说法",

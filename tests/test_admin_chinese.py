@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from documents.editorial import workflow
-from documents.models import Article, Column, Speaker
+from documents.models import Column, Speaker
 from tests.portal_helpers import make_article, page_text
 from tests.staff_support import staff_user
 

@@ -17,7 +17,7 @@ from documents.ingest.office import file_text
 from documents.models import Article, Attachment, Column
 from documents.search.query import search
 from documents.search_indexes import ArticleIndex
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 from tests.staff_support import docx_bytes, pdf_bytes, staff_user, upload
 
 pytestmark = pytest.mark.django_db
@@ -261,7 +261,7 @@ def test_search_sync_reads_attachments_saved_by_any_path_then_indexes_them():
 
 def test_the_appliers_loop_reads_a_bounded_number_of_attachments_a_round(monkeypatch):
     from documents.management.commands import search_sync
-    from documents.search.queue import apply_forever
+    from documents.search.index.queue import apply_forever
 
     monkeypatch.setattr(attachment_text, "PER_ROUND", 2)
     article = make_article()

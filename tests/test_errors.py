@@ -6,7 +6,7 @@ from django.urls import get_resolver
 
 from documents.common import dates
 from documents.models import Article, Meeting
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 
 from .portal_helpers import make_article, page_text, seed_speech
 

@@ -198,17 +198,17 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
     assert manage(env, "search_check", check=False).returncode == 0
     # The database moves on without the index knowing (an update() sends no signal): 5 unpublished, then
     # queued operations for every document: more than one batch, fewer than a full rebuild takes.
-    from documents.search.queue import BATCH, REBUILD_ABOVE
+    from documents.search.index.queue import BATCH, REBUILD_ABOVE
 
     hidden, repeat = ids[-5:], REBUILD_ABOVE // len(ids)
     assert BATCH < len(ids) * repeat <= REBUILD_ABOVE
-    shell(env, "from documents.models import Article; from documents.search.queue import enqueue; "
+    shell(env, "from documents.models import Article; from documents.search.index.queue import enqueue; "
                f"Article.objects.filter(pk__in={hidden}).update(status='draft'); enqueue({ids} * {repeat}); "
                "print('ok')")
     differs = manage(env, "search_check", check=False)
     assert differs.returncode != 0 and "多余" in differs.stdout + differs.stderr
 
-    from documents.search.backends.whoosh import lock_path
+    from documents.search.backends.whoosh.backend import lock_path
 
     lock, halfway = lock_path(var / "whoosh_index"), tmp_path / "halfway"
     writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", HALFWAY_WRITER], cwd=ROOT,

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from documents.legislation import structure
 from documents.legislation.citations import link_citations
 from documents.archive.find_in_page import MAX_MARKS, mark_body, result_link
-from documents.search import equivalents
+from documents.search.language import equivalents
 from documents.search.query import parse_query
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 from documents.common.titles import title_key
 
 from .portal_helpers import make_article

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, settings as hypothesis_settings
 from openapi_spec_validator import validate
 
 from congress_site.wsgi import application
-from documents.models import Article, Meeting, Speaker
+from documents.models import Article, Meeting
 from documents.opendata import openapi
 from tests.portal_helpers import make_article, seed_speech
 

@@ -133,7 +133,7 @@ def test_pagination_keeps_the_filter(client):
 
 
 def test_search_result_status(client, versions):
-    from documents.search.queue import apply_pending
+    from documents.search.index.queue import apply_pending
 
     apply_pending()
     data = client.get("/search/", {"q": "新增安全演练", "format": "json"}).json()

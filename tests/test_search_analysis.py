@@ -6,7 +6,7 @@ from whoosh.filedb.filestore import RamStorage
 from whoosh.query import Phrase
 
 from documents.search import analysis
-from documents.search.engine import cover, run_matches
+from documents.search.backends.whoosh.engine import cover, run_matches
 from documents.search.analysis import compact_key
 
 

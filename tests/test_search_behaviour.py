@@ -11,7 +11,7 @@ import pytest
 from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, Speaker
 from documents.search.query import MAX_TERMS, Filters, search
-from documents.search.scripts import fold
+from documents.search.text.scripts import fold
 from tests.search_support import cluster_or_skip, load_sample, unique_prefix, use_cluster, use_index
 from tests.test_search_query import all_pks, found_in, sample_queries, texts
 
@@ -21,7 +21,7 @@ SEED = importlib.import_module("documents.migrations.0013_equivalent_terms").SEE
 
 def build_index():
     """A full build on whichever backend haystack's default connection is."""
-    from documents.search import indexing
+    from documents.search.index import indexing
 
     indexing.rebuild()
 

@@ -1,6 +1,6 @@
 """What one query may cost: the number of strings, of single characters, and of bigram terms the single
 characters expand to; what is left out is named in a Chinese message. Repeated and nested equivalent forms stay
-within a few times a common query's work (documents/search/budget.py counts it), and a search past its deadline
+within a few times a common query's work (documents/search/language/budget.py counts it), and a search past its deadline
 answers what it has with a note, on the page, in the JSON and in the feed."""
 
 import importlib
@@ -11,9 +11,11 @@ import feedparser
 
 from documents.common.dates import parse_partial_date
 from documents.models import Article, Column
-from documents.search import budget, engine, parsing, ranking
-from documents.search.equivalents import MAX_FORMS, Table, expand
-from documents.search.indexing import get_backend, rebuild
+from documents.search.language import budget, parsing
+from documents.search.backends.whoosh import engine
+from documents.search.backends import ranking
+from documents.search.language.equivalents import MAX_FORMS, Table, expand
+from documents.search.index.indexing import get_backend, rebuild
 from documents.search.query import CUT_MESSAGE, MAX_SINGLE_CHARS, MAX_TERMS, Filters, parse_query, search
 from tests.test_search_query import sample, sample_index  # noqa: F401 (fixtures)
 

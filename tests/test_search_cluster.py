@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from documents.models import Article, IndexOperation
-from documents.search import indexing, queue
+from documents.search.index import indexing, queue
 from documents.search.backends.opensearch import OpenSearchBackend
 from documents.search.interface import SearchUnavailable
 from documents.search.query import search

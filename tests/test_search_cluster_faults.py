@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from documents.models import Article, Column
-from documents.search import indexing, queue
+from documents.search.index import indexing, queue
 from documents.search.backends.opensearch import OpenSearchBackend
 from documents.search.interface import Filters
-from documents.search.parsing import parse_query
+from documents.search.language.parsing import parse_query
 from documents.search.query import search
 from tests.search_support import cluster_or_skip, load_sample, unique_prefix, use_cluster
 

@@ -11,11 +11,13 @@ import whoosh
 from whoosh import index as whoosh_index
 from whoosh.fields import KEYWORD, TEXT, Schema
 
-from documents.search import analysis, engine, ranking, schema, whoosh_internals
+from documents.search import analysis, schema
+from documents.search.backends.whoosh import engine, whoosh_internals
+from documents.search.backends import ranking
 from documents.search.codec import ArchiveCodec, writing_codec
-from documents.search.indexing import get_backend, get_search_index
+from documents.search.index.indexing import get_backend, get_search_index
 from documents.search.interface import Filters
-from documents.search.parsing import parse_query
+from documents.search.language.parsing import parse_query
 from documents.search.query import search
 from tests.search_support import load_sample
 

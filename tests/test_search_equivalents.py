@@ -1,4 +1,4 @@
-"""Equivalent terms (documents/search/equivalents.py): the variants of a query, search with them (recall, exact
+"""Equivalent terms (documents/search/language/equivalents.py): the variants of a query, search with them (recall, exact
 quotes, the typed form first, highlights, the page's message and its exact-only link), a change of the table
 without a rebuild, the cost bound, the admin's checks and permissions, the suggestions, and held-out checks of
 the seeded table on the sample."""
@@ -12,10 +12,10 @@ from django.urls import reverse
 
 from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, EquivalentTerms
-from documents.search.equivalents import MAX_FORMS, Table, check_forms, expand
-from documents.search.indexing import rebuild
+from documents.search.language.equivalents import MAX_FORMS, Table, check_forms, expand
+from documents.search.index.indexing import rebuild
 from documents.search.query import parse_query, search
-from documents.search.scripts import fold
+from documents.search.text.scripts import fold
 from tests.staff_support import staff_user
 from tests.test_search_query import all_pks, sample, sample_index, texts  # noqa: F401 (fixtures)
 

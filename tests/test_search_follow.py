@@ -15,9 +15,9 @@ from django.urls import reverse
 
 from documents.common import dates
 from documents.models import Article, Column, Meeting, Speaker
-from documents.search import engine
-from documents.search.indexing import get_backend, rebuild
-from documents.search.queue import apply_pending
+from documents.search.backends.whoosh import engine
+from documents.search.index.indexing import get_backend, rebuild
+from documents.search.index.queue import apply_pending
 from documents.search_indexes import ArticleIndex
 from documents.archive.year_chart import year_chart
 from tests.search_support import load_sample, use_index

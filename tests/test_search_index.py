@@ -11,11 +11,11 @@ from django.db import close_old_connections, transaction
 from django.utils import timezone
 
 from documents.models import Article, Column, IndexOperation
-from documents.search.backends.whoosh import index_lock
+from documents.search.backends.whoosh.backend import index_lock
 from documents.search.interface import IndexBusy
-from documents.search.indexing import get_backend, indexed_ids, rebuild
+from documents.search.index.indexing import get_backend, indexed_ids, rebuild
 from documents.search.query import search
-from documents.search.queue import apply_forever, apply_pending, enqueue
+from documents.search.index.queue import apply_forever, apply_pending, enqueue
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_a_request_applies_what_it_queued_never_the_backlog():
 
 
 def test_a_request_that_touched_many_articles_applies_a_bounded_part(monkeypatch):
-    from documents.search import queue
+    from documents.search.index import queue
 
     rebuild()
     monkeypatch.setattr(queue, "REQUEST_LIMIT", 2)
@@ -235,7 +235,7 @@ def test_haystacks_own_commands_work_with_the_backend():
 
 
 def test_a_large_backlog_is_rebuilt_whole_but_never_after_a_request(monkeypatch):
-    from documents.search import indexing, queue
+    from documents.search.index import indexing, queue
 
     rebuild()
     monkeypatch.setattr(queue, "REBUILD_ABOVE", 2)

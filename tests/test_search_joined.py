@@ -1,6 +1,6 @@
 """joined.py: which of many short strings contain a needle, found by one scan of them joined."""
 
-from documents.search.joined import JoinedTexts
+from documents.search.text.joined import JoinedTexts
 
 
 def test_each_text_containing_the_needle_once_in_order_and_at_start_only_where_it_starts():

@@ -10,8 +10,8 @@ from django.core.management import call_command
 from documents.common.dates import parse_partial_date
 from documents.legislation import genres
 from documents.models import Article, Column, EquivalentTerms
-from documents.search import periods, vocabulary
-from documents.search.indexing import rebuild
+from documents.search.language import periods, vocabulary
+from documents.search.index.indexing import rebuild
 from documents.search.query import Filters, search
 
 FILLER = "各级人民政府应当加强领导，组织有关部门做好相关工作。" * 4

@@ -1,9 +1,11 @@
 """What the OpenSearch backend sends, checked without a cluster: the bigram stream keeps the Whoosh positions, the
 score's parts stay apart whatever ranking.py's weights, and SEARCH_URL's nodes are read as the client needs them."""
 
-from documents.search import analysis, equivalents, ranking
+from documents.search import analysis
+from documents.search.language import equivalents
+from documents.search.backends import ranking
 from documents.search.backends import opensearch
-from documents.search.parsing import MAX_TERMS
+from documents.search.language.parsing import MAX_TERMS
 
 
 def test_the_bigram_stream_puts_every_term_at_its_whoosh_position():

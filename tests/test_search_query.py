@@ -9,9 +9,9 @@ import re
 import pytest
 
 from documents.search_indexes import ArticleIndex
-from documents.search.indexing import rebuild
+from documents.search.index.indexing import rebuild
 from documents.search.query import Filters, parse_query, search
-from documents.search.scripts import fold
+from documents.search.text.scripts import fold
 from tests.search_support import load_sample, use_index
 
 

@@ -3,7 +3,7 @@ whose title is the query (or the query plus a year or issuer) comes first, equal
 
 from documents.common.dates import parse_partial_date
 from documents.models import Article, Column, Speaker
-from documents.search.indexing import rebuild
+from documents.search.index.indexing import rebuild
 from documents.search.query import search
 from documents.common.titles import title_forms
 

@@ -1,5 +1,5 @@
 """An index written by an earlier version of the code, committed in tests/fixtures/reference_index, is read by the
-engine and answers as it did when written: a rename of a pickled name (search/pickled.py), a change of the codec,
+engine and answers as it did when written: a rename of a pickled name (search/index/pickled.py), a change of the codec,
 the formats or Whoosh that breaks reading fails here. A new index pickles exactly the names declared frozen.
 
 After an intended change of the index format (README: upgrading needs rebuild_index), write the reference again:
@@ -18,10 +18,12 @@ import pytest
 from whoosh import index as whoosh_index
 
 from documents.models import Article
-from documents.search import engine, pickled, ranking
+from documents.search.backends.whoosh import engine
+from documents.search.index import pickled
+from documents.search.backends import ranking
 from documents.search.codec import writing_codec
 from documents.search.interface import Filters
-from documents.search.parsing import parse_query
+from documents.search.language.parsing import parse_query
 from tests.search_support import load_sample
 from tests.test_search_engine import build
 

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from documents.models import Article
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 
 from .portal_helpers import make_article
 

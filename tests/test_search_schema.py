@@ -6,7 +6,7 @@ from haystack import connections, indexes
 from whoosh import formats
 
 from documents.search import analysis, schema
-from documents.search.backends.whoosh import ChineseWhooshSearchBackend
+from documents.search.backends.whoosh.backend import ChineseWhooshSearchBackend
 from documents.search_indexes import ArticleIndex
 
 

@@ -1,4 +1,4 @@
-"""Traditional and simplified characters (documents/search/scripts.py): the fold itself, then held-out checks on the
+"""Traditional and simplified characters (documents/search/text/scripts.py): the fold itself, then held-out checks on the
 sample with every other document converted to traditional by OpenCC's own converter (phrase by phrase, not by our
 fold): a query in one script finds exactly what the other finds, recall of the typed form, highlights in the
 document's script, mixed and odd input."""
@@ -10,8 +10,9 @@ import unicodedata
 import opencc
 import pytest
 
-from documents.search import analysis, scripts
-from documents.search.indexing import rebuild
+from documents.search import analysis
+from documents.search.text import scripts
+from documents.search.index.indexing import rebuild
 from documents.search.query import search
 from documents.search_indexes import ArticleIndex
 from tests.search_support import load_sample, use_index

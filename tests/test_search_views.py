@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from documents.models import Article, Column, Speaker
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 
 pytestmark = pytest.mark.django_db
 URL = "/search/"

@@ -6,7 +6,8 @@ import logging
 import pytest
 from whoosh.codec.whoosh3 import W3LeafMatcher
 
-from documents.search import engine, warmup, whoosh_internals
+from documents.search.backends.whoosh import engine, whoosh_internals
+from documents.search.index import warmup
 from documents.search.codec import writing_codec
 
 
@@ -44,8 +45,10 @@ def test_a_whoosh_without_what_is_read_is_refused(monkeypatch):
 def test_no_other_module_touches_whooshs_private_members():
     from pathlib import Path
 
+    import documents.search
+
     names = whoosh_internals.MATCHER_METHODS + whoosh_internals.MATCHER_ATTRIBUTES + whoosh_internals.WRITER_METHODS
-    search = Path(whoosh_internals.__file__).parent
+    search = Path(documents.search.__file__).parent
     for module in search.rglob("*.py"):
         if module.name != "whoosh_internals.py":
             text = module.read_text(encoding="utf-8")

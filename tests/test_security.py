@@ -168,7 +168,7 @@ def hostile_site():
         articles.append(article)
         speakers.append(speaker)
         meetings.append(meeting)
-    from documents.search.queue import apply_pending
+    from documents.search.index.queue import apply_pending
 
     apply_pending()
     return articles, speakers, meetings
@@ -249,7 +249,7 @@ def csp_pages(client):
     make_article("第二篇", column_slug="news", date=(2021, 1, 1))
     meeting = Meeting.objects.create(name="第十届人大常委会第一次会议")
     make_article("会议文件", column_slug="documents", meeting=meeting, date=None)
-    from documents.search.queue import apply_pending
+    from documents.search.index.queue import apply_pending
 
     apply_pending()
     return [

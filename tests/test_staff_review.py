@@ -12,7 +12,7 @@ from documents.editorial import workflow
 from documents.models import Article, ArticleRevision, Attachment, Speaker
 from documents.editorial.revision_diff import body_change
 from documents.search.query import search
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 from tests.portal_helpers import make_article, page_text
 from tests.staff_support import form_data, staff_user
 

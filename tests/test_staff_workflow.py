@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from documents.models import Article
 from documents.search.query import search
-from documents.search.queue import apply_pending
+from documents.search.index.queue import apply_pending
 from tests.staff_support import docx_bytes, form_data, staff_user, upload
 
 pytestmark = pytest.mark.django_db(transaction=False)

@@ -20,7 +20,7 @@ from urllib.parse import urlencode
 
 from django.utils.safestring import mark_safe
 
-from ..search import equivalents
+from ..search.language import equivalents
 from ..search.query import parse_query
 
 PARAM = "hl"

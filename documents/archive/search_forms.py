@@ -8,7 +8,7 @@ from . import pages
 from ..legislation.genres import GENRES
 from ..models import Article, Column
 from ..search.interface import SORTS, Filters
-from ..search.parsing import normalize_input
+from ..search.language.parsing import normalize_input
 from ..search.query import MAX_PER_PAGE, PER_PAGE
 
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD，例如 2022-09-22。"}

@@ -15,7 +15,7 @@ from . import find_in_page, suggestions
 from .feeds import LatestFeed, SearchFeed
 from .year_chart import year_chart
 from .search_forms import SearchForm
-from ..search.parsing import MAX_QUERY_CHARS, normalize_input
+from ..search.language.parsing import MAX_QUERY_CHARS, normalize_input
 from ..search.query import MAX_PER_PAGE, SearchResults, search
 
 FILTER_PARAMS = ("column", "kind", "genre", "speaker", "meeting", "validity", "from", "to")

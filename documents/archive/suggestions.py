@@ -2,7 +2,7 @@
 typed first (中华人民共和国宪法 for 宪法: a title's short forms name it too), then those starting with it (or a short
 form starting with it: 中华人民共和国民法典 for 民法), then those containing it anywhere, in an index each process holds
 in memory and rebuilds when the site's data change. An entry listed several times (the 民法典's parts share its
-title) is offered once. Traditional and simplified characters compare alike (search/scripts.py).
+title) is offered once. Traditional and simplified characters compare alike (search/text/scripts.py).
 
 Each kind of suggestion is one `Source` in `SOURCES`: its label, and its entries best first (their order is the
 order they are offered in). Adding a kind is adding a Source there; its model's changes must retire the page
@@ -25,9 +25,10 @@ from ..common import dates
 from ..common.titles import title_forms
 from . import pages
 from ..models import EquivalentTerms
-from ..search import equivalents, scripts
-from ..search.joined import JoinedTexts
-from ..search.parsing import MAX_QUERY_CHARS, normalize_input
+from ..search.language import equivalents
+from ..search.text import scripts
+from ..search.text.joined import JoinedTexts
+from ..search.language.parsing import MAX_QUERY_CHARS, normalize_input
 
 MAX_SUGGESTIONS = 8
 FIRST_SHARE = 3  # each kind gets up to this many of the 8 before the others fill the places left
@@ -111,7 +112,7 @@ def fold(text):
 
 class SourceIndex:
     """One source's entries (an entry listed again under the same text left out), folded and joined
-    (search/joined.py), and their other names (a title's short forms), joined apart with the entry each names."""
+    (search/text/joined.py), and their other names (a title's short forms), joined apart with the entry each names."""
 
     def __init__(self, source):
         self.source = source

@@ -11,7 +11,7 @@ those tokens, so every worker re-renders the pages that showed the old state on 
                   also when another version of one of its regulations changed (documents.legislation.regulations), since a
                   version's page and a 新旧对照 list every version
     equivalents   a row of the equivalent terms changed: not a page's token, but each process's copy of the table
-                  (documents/search/equivalents.py) follows it; `site` changes with it (the suggestions list them)
+                  (documents/search/language/equivalents.py) follows it; `site` changes with it (the suggestions list them)
 
 Tokens are random, not counters: a token the cache evicted comes back as a new value, which can only make pages
 re-render, never serve a stale one. This side knows the models only: an article's change reaches it through the

@@ -145,7 +145,7 @@ class MeetingAdmin(BoundedDateHierarchy, TextCleanedOnSave, admin.ModelAdmin):
 
 @admin.register(EquivalentTerms)
 class EquivalentTermsAdmin(TextCleanedOnSave, admin.ModelAdmin):
-    """Search reads the table at once, without rebuilding the index (search/equivalents.py)."""
+    """Search reads the table at once, without rebuilding the index (search/language/equivalents.py)."""
 
     form = EquivalentTermsForm
     list_display = ["listing", "note", "updated_at"]

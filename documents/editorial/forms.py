@@ -9,9 +9,9 @@ from tinymce.widgets import AdminTinyMCE
 
 from ..common.dates import InvalidDate, format_moment, parse_partial_date
 from ..ingest.attachment_text import read_file
-from ..models import Article, ArticleRevision, Attachment, Column, EquivalentTerms, Regulation, Speaker
+from ..models import Article, ArticleRevision, Attachment, Column, EquivalentTerms, Speaker
 from ..common.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, clean_text
-from ..search import equivalents
+from ..search.language import equivalents
 
 # The editor offers what the sanitizer keeps, so that what staff see is what gets saved.
 EDITOR_CONFIG = {

@@ -1,4 +1,4 @@
-"""The table of equivalent terms (documents.search.equivalents), editable by 审核 (编辑 view it), seeded with the
+"""The table of equivalent terms (documents.search.language.equivalents), editable by 审核 (编辑 view it), seeded with the
 common forms of official writing.
 
 Each seeded group is a usage of official documents, and none floods results: left out are 人大 / 人民代表大会

@@ -29,7 +29,7 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import TEXT
 from whoosh.system import pack_uint
 
-from .scripts import fold
+from .text.scripts import fold
 
 jieba.setLogLevel(60)  # jieba logs its dictionary loading at DEBUG by default
 _jieba_lock = threading.Lock()

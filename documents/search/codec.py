@@ -12,14 +12,14 @@ from itertools import accumulate
 
 from whoosh.codec.whoosh3 import W3Codec
 
-from .whoosh_internals import ValuesPackingWriter
+from .backends.whoosh.whoosh_internals import ValuesPackingWriter
 
 # zlib level 1: on the benchmark corpus 29 % off the index for 8 % more build time and no slower searches
 # (engine.py keeps the decoded postings of common terms in memory); higher levels save under 1 % more.
 COMPRESSION = 1
 
 
-# Frozen (search/pickled.py): every block of every index pickles this function by name.
+# Frozen (search/index/pickled.py): every block of every index pickles this function by name.
 def unpack_values(count, number):
     """The tuple of `count` bytes values PackedValues.__reduce__ packed into `number`."""
     data = number.to_bytes((number.bit_length() + 7) // 8, "little")[:-1]  # the last byte is the sentinel
@@ -42,7 +42,7 @@ class PackedPostingsWriter(ValuesPackingWriter):
     pack = PackedValues
 
 
-# Frozen (search/pickled.py): every index's table of contents pickles this class by name.
+# Frozen (search/index/pickled.py): every index's table of contents pickles this class by name.
 class ArchiveCodec(W3Codec):
     def postings_writer(self, dbfile, byteids=False):
         return PackedPostingsWriter(dbfile, blocklimit=self._blocklimit, byteids=byteids,

@@ -5,7 +5,7 @@ run_query(parsed, filters, sort, page, per_page) and gets a Found, or one of the
 import datetime
 from dataclasses import dataclass, field
 
-from .parsing import ParsedQuery
+from .language.parsing import ParsedQuery
 
 SORTS = ("relevance", "newest", "oldest")
 

@@ -18,13 +18,20 @@ from django.utils.html import format_html
 
 from ..legislation import genres, structure
 from ..models import Article, Attachment, Column, Speaker
-from . import budget, equivalents, periods, relaxing
-from .indexing import get_backend
+from .language import budget, equivalents, periods, relaxing
+from .index.indexing import get_backend
 # The names of the query language, the highlighter and the filters stay importable from here.
-from .highlight import Highlighter  # noqa: F401
+from .language.highlight import Highlighter  # noqa: F401
 from .interface import SORTS, Filters, IndexUnavailable, SearchUnavailable  # noqa: F401
-from .parsing import (  # noqa: F401
-    MAX_EXPANSIONS, MAX_QUERY_CHARS, MAX_SINGLE_CHARS, MAX_TERMS, Clause, ParsedQuery, normalize_input, parse_query,
+from .language.parsing import (  # noqa: F401
+    MAX_EXPANSIONS,
+    MAX_QUERY_CHARS,
+    MAX_SINGLE_CHARS,
+    MAX_TERMS,
+    Clause,
+    ParsedQuery,
+    normalize_input,
+    parse_query,
 )
 
 PER_PAGE = 20

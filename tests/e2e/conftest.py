@@ -104,7 +104,7 @@ def site_data(transactional_db, django_db_serialized_rollback):
     through the importer, and a search index holding them (in this test's own folder)."""
     from documents.ingest.importer import import_paths
     from documents.models import Article
-    from documents.search.queue import apply_pending
+    from documents.search.index.queue import apply_pending
 
     report = import_paths([SEED_PAGE, SAMPLE], status=Article.Status.PUBLISHED, progress=False)
     assert not report.failed, report.summary()

@@ -21,7 +21,7 @@ ROADS = "中华人民共和国道路运输条例"
 def regulation_data(site_data):
     """Versions of four regulations of the test corpus, imported (grouped and given their statuses on the way)."""
     from documents.ingest.importer import import_paths
-    from documents.search.queue import apply_pending
+    from documents.search.index.queue import apply_pending
 
     report = import_paths([REGULATIONS], status="published", progress=False)
     assert not report.failed, report.summary()

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents.ingest.attachment_text import backfill
 from documents.search.interface import IndexBusy
-from documents.search.queue import apply_pending
+from ...search.index.queue import apply_pending
 
 
 class Command(BaseCommand):

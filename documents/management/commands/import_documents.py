@@ -7,7 +7,7 @@ from documents.ingest.importer import import_paths
 from documents.ingest.pipeline import ImportProblem, LookupCache
 from documents.models import Article
 from documents.search.interface import IndexBusy
-from documents.search.queue import apply_pending
+from ...search.index.queue import apply_pending
 
 
 class Command(BaseCommand):

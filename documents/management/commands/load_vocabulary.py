@@ -1,5 +1,5 @@
 """manage.py load_vocabulary: merge the short forms the published documents define and the reviewed colloquial
-forms (documents/search/vocabulary.py) into the equivalent terms staff edit.
+forms (documents/search/language/vocabulary.py) into the equivalent terms staff edit.
 
 Run it after an import and whenever the reviewed list changes; it only adds: rows staff edited or deleted forms
 from are extended, never rewritten, and a form already in a row stays where it is. --dry-run prints what it
@@ -11,7 +11,7 @@ from django.db import transaction
 
 from documents.models import Article, EquivalentTerms
 from ...changes import cache_invalidation
-from ...search import vocabulary
+from ...search.language import vocabulary
 
 
 class Command(BaseCommand):

@@ -5,7 +5,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.search.interface import IndexBusy
-from documents.search.indexing import rebuild
+from ...search.index.indexing import rebuild
 
 
 class Command(BaseCommand):

@@ -3,8 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from documents.search.interface import IndexUnavailable
-from documents.search.indexing import check
-from documents.search.queue import pending_count
+from ...search.index.indexing import check
+from ...search.index.queue import pending_count
 
 
 class Command(BaseCommand):

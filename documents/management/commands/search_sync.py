@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from documents.ingest import attachment_text
 from documents.search.interface import IndexBusy
-from documents.search.queue import apply_forever, apply_pending
+from ...search.index.queue import apply_forever, apply_pending
 
 
 class Command(BaseCommand):

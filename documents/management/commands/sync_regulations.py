@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 
 from ...legislation.regulations import sync_all
 from documents.search.interface import IndexBusy
-from documents.search.queue import apply_pending
+from ...search.index.queue import apply_pending
 
 
 class Command(BaseCommand):

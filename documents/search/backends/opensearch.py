@@ -32,7 +32,9 @@ from haystack.utils import get_identifier
 from opensearchpy import OpenSearch, helpers
 from opensearchpy import exceptions as errors
 
-from .. import analysis, budget, equivalents, ranking, schema
+from .. import analysis, schema
+from ..language import budget, equivalents
+from . import ranking
 from ..interface import Found, IndexUnavailable, SearchUnavailable
 
 GAP = "_"  # never a term: analysis.RUN leaves out the underscore

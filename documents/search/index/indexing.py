@@ -9,11 +9,11 @@ from django.conf import settings
 from haystack import connections
 from whoosh import index as whoosh_index
 
-from ..models import Article, IndexOperation
-from . import schema
-from .backends.whoosh import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
-from .interface import IndexUnavailable
-from .codec import writing_codec
+from ...models import Article, IndexOperation
+from .. import schema
+from ..backends.whoosh.backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
+from ..interface import IndexUnavailable
+from ..codec import writing_codec
 
 IDENTIFIER = "documents.article.{}"
 BUILD_MEMORY_MB = 1024  # per writer process; the whole corpus needs about 700 MB in each of two

@@ -5,7 +5,7 @@ A passage is a 条 with the paragraphs after it up to the next 条 or heading (l
 or, in a text without 条 (a work report), a paragraph.
 """
 
-from ..legislation import structure
+from ...legislation import structure
 
 MAX_PASSAGES = 5000  # a code has about 1,300 条: more paragraphs than this are read as one passage each no longer
 

@@ -5,9 +5,10 @@ import logging
 
 from django.db import connections
 
-from . import analysis, engine
-from .backends.whoosh import ChineseWhooshSearchBackend
-from .interface import IndexUnavailable
+from .. import analysis
+from ..backends.whoosh import engine
+from ..backends.whoosh.backend import ChineseWhooshSearchBackend
+from ..interface import IndexUnavailable
 from .indexing import get_backend
 
 log = logging.getLogger(__name__)
@@ -19,7 +20,7 @@ def warm_up(using="default", *, keep_open=False):
     """Safe before a fork (gunicorn's preload): it leaves no database connection and no open index file
     behind, only data the workers then share (the dictionary, segment tables, decoded postings). In a worker
     (keep_open: gunicorn's post_fork) the index stays open for its requests."""
-    from .query import search
+    from ..query import search
 
     analysis.load_dictionary()
     try:

@@ -26,9 +26,12 @@ from haystack.utils import get_identifier
 from whoosh import index as whoosh_index
 from whoosh.filedb.filestore import FileStorage
 
-from .. import engine, parsing, ranking, schema
-from ..codec import writing_codec
-from ..interface import Found, IndexBusy, IndexUnavailable
+from . import engine
+from ...language import parsing
+from .. import ranking
+from ... import schema
+from ...codec import writing_codec
+from ...interface import Found, IndexBusy, IndexUnavailable
 
 
 log = logging.getLogger(__name__)
@@ -186,7 +189,7 @@ class ChineseWhooshSearchBackend(WhooshSearchBackend):
         """haystack's result building, with a highlighter that understands Chinese."""
         results = super()._process_results(raw_page, highlight=False, query_string=query_string, **kwargs)
         if highlight:
-            from ..highlight import Highlighter
+            from ...language.highlight import Highlighter
 
             highlighter = Highlighter.from_query(query_string)
             for result in results["results"]:

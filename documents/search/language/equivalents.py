@@ -16,8 +16,8 @@ from dataclasses import dataclass, replace
 
 from django.core.exceptions import ValidationError
 
-from ..changes import cache_invalidation
-from . import analysis
+from ...changes import cache_invalidation
+from .. import analysis
 
 # Cost bound: a query searches at most this many variants besides what was typed (each costs about as much as
 # another clause), the first clauses' first; they do not count in query.MAX_TERMS. Forms are never single
@@ -158,7 +158,7 @@ class Table:
 
 
 def load_table():
-    from ..models import EquivalentTerms
+    from ...models import EquivalentTerms
 
     return Table.from_rows(EquivalentTerms.objects.order_by("pk").values_list("forms", flat=True))
 

@@ -13,10 +13,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
-from ..common.sanitize import clean_text
-from . import analysis
+from ...common.sanitize import clean_text
+from .. import analysis
 from .highlight import Highlighter
-from ..common.limits import MAX_QUERY_CHARS
+from ...common.limits import MAX_QUERY_CHARS
 
 # What one query may cost (a single character is a prefix search over the bigrams, the costliest step): at most
 # MAX_TERMS strings (each run of a clause counts), MAX_SINGLE_CHARS of them single characters, expanding to at

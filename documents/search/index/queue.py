@@ -21,9 +21,9 @@ import time
 
 from django.db import close_old_connections, connections
 
-from ..models import Article, Attachment, Column, IndexOperation, Meeting, Speaker
-from .backends.whoosh import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
-from .interface import IndexBusy, IndexUnavailable
+from ...models import Article, Attachment, Column, IndexOperation, Meeting, Speaker
+from ..backends.whoosh.backend import LOCK_TIMEOUT, ChineseWhooshSearchBackend, index_lock
+from ..interface import IndexBusy, IndexUnavailable
 
 log = logging.getLogger(__name__)
 BATCH = 500

@@ -73,7 +73,7 @@ def _check_members():
     low, high = WHOOSH_VERSIONS
     if not low <= whoosh.__version__ < high:
         raise UnsupportedIndex(
-            f"documents/search/whoosh_internals.py reads Whoosh's postings blocks as Whoosh "
+            f"documents/search/backends/whoosh/whoosh_internals.py reads Whoosh's postings blocks as Whoosh "
             f"{'.'.join(map(str, low))} to {'.'.join(map(str, high))} (exclusive) write them; Whoosh "
             f"{whoosh.versionstring()} is installed: install a version in that range, or check this module against "
             "the new one and widen WHOOSH_VERSIONS"

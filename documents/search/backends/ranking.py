@@ -1,5 +1,6 @@
-"""The relevance order of the Whoosh path, as values for engine.run: what the whole query names, then tiers, then
-BM25 in bands (README, Search: Recall and ranking). Elasticsearch ranks by its own scoring.
+"""The relevance order both backends follow, as values (Name, Weights): what the whole query names, then tiers,
+then BM25 in bands (docs/search.md, Recall and ranking); the Whoosh engine evaluates them, the OpenSearch backend
+turns them into constant scores.
 
 Documents the whole query names come first: by their full 文号 > by their title (title_key, with or without
 中华人民共和国) > by their title without its year or issuer (政府工作报告, 2019年政府工作报告). Then tiers, summed
@@ -7,10 +8,46 @@ over the query's words: the string in the title > in the byline (speaker, positi
 body > only its jieba words; inside a tier BM25 on the words, in bands of BM25_BAND, then newest first.
 """
 
-from ..legislation import genres
-from . import equivalents, schema
-from .analysis import compact_key
-from .engine import Name, Weights
+from dataclasses import dataclass
+
+from ...legislation import genres
+from ..language import equivalents
+from .. import schema
+from ..analysis import compact_key
+
+
+@dataclass(frozen=True)
+class Weights:
+    """What a clause's string adds to a document's tier when found in each field (set below, far apart
+    and far above any BM25 score, so tiers never mix), and the ratio of the bands in which BM25 scores count as
+    equal."""
+
+    title: float
+    byline: float
+    body: float
+    band: float  # 1: BM25 as is
+    equivalent: float = 0.0  # the share of these a variant by equivalent terms weighs (equivalents.SHARE)
+    explanatory: tuple = ()  # genres (schema.GENRE values) of texts about rules: cases, explainers
+    commentary: float = 1.0  # what their tier is multiplied by (ranking.COMMENTARY_SHARE)
+    period: float = 0.0  # added to the tier of a document dated in the period the query names
+    passage: float = 0.0  # added to the tier of a document holding every term within one passage of its text
+    passage_chars: int = 0  # how close that is (about a 条)
+    passage_checks: int = 0  # cost bound: how many documents of the highest tiers are checked
+    passage_terms: int = 0  # cost bound: queries of more terms are not placed
+
+    def of_string_field(self, fieldname):
+        return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A key by which the whole query may name documents (their 文号, their title's forms) in a field of exact
+    keys, and the tier of the documents it names."""
+
+    field: str
+    key: str
+    weight: float
+
 
 # What the whole query names, then tiers: far apart, and far above any BM25 score of the words.
 DOC_NUMBER_SCORE = 1e9

@@ -24,9 +24,11 @@ from operator import and_
 from whoosh import formats
 from whoosh.codec.whoosh3 import W3Codec
 
-from . import analysis, budget, schema, whoosh_internals
-from .codec import writing_codec
-from .joined import JoinedTexts
+from ... import analysis, schema
+from ...language import budget
+from . import whoosh_internals
+from ...codec import writing_codec
+from ...text.joined import JoinedTexts
 from .whoosh_internals import UnsupportedIndex
 
 # Per-segment tables: the values filtered on and counted.
@@ -362,39 +364,6 @@ class Scorer:
 
 
 # --- evaluation ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Weights:
-    """What a clause's string adds to a document's tier when found in each field (ranking.py sets them far apart
-    and far above any BM25 score, so tiers never mix), and the ratio of the bands in which BM25 scores count as
-    equal."""
-
-    title: float
-    byline: float
-    body: float
-    band: float  # 1: BM25 as is
-    equivalent: float = 0.0  # the share of these a variant by equivalent terms weighs (equivalents.SHARE)
-    explanatory: tuple = ()  # genres (schema.GENRE values) of texts about rules: cases, explainers
-    commentary: float = 1.0  # what their tier is multiplied by (ranking.COMMENTARY_SHARE)
-    period: float = 0.0  # added to the tier of a document dated in the period the query names
-    passage: float = 0.0  # added to the tier of a document holding every term within one passage of its text
-    passage_chars: int = 0  # how close that is (about a 条)
-    passage_checks: int = 0  # cost bound: how many documents of the highest tiers are checked
-    passage_terms: int = 0  # cost bound: queries of more terms are not placed
-
-    def of_string_field(self, fieldname):
-        return {schema.TITLE_BIGRAMS.name: self.title, schema.TEXT_BIGRAMS.name: self.body}[fieldname]
-
-
-@dataclass(frozen=True)
-class Name:
-    """A key by which the whole query may name documents (their 文号, their title's forms) in a field of exact
-    keys, and the tier of the documents it names."""
-
-    field: str
-    key: str
-    weight: float
 
 
 def _clause_scores(reader, table, scorer, clause, weights):

@@ -10,8 +10,8 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .analysis import RUN, normalize
-from . import passages, scripts
+from ..analysis import RUN, normalize
+from ..text import passages, scripts
 
 SNIPPET_CHARS = 160
 BEFORE_MATCH = 40

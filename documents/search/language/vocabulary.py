@@ -17,7 +17,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analysis, equivalents
+from .. import analysis
+from . import equivalents
 
 COLLOQUIAL = Path(__file__).with_name("colloquial_terms.tsv")
 DEFINITION = re.compile(

@@ -1,0 +1,1 @@
+"""The embedded engine: haystack's Whoosh backend, query evaluation over its segments, the one adapter of Whoosh's internals."""
