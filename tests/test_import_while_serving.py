@@ -28,20 +28,31 @@ DERIVED = (
     "sorted(Article.objects.values_list('pk', 'regulation_id', 'validity'))]))"
 )
 
-# A staff member saving the same article over and over (through the change path, as the admin does), until told
-# to stop; a failed save ends it with an error.
+# A staff member saving the same article again each time the import has saved more documents (so that every save
+# meets the import's writes), until told to stop; a failed save ends it with an error. Between saves it polls for
+# that condition, with a deadline.
 WRITER = """
 import os, time
 from pathlib import Path
 from documents.changes import service
 from documents.models import Article
 stop, saves = Path(os.environ['STOP_FILE']), 0
+
+
+def import_went_on(count, seconds=1):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and not stop.exists():
+        if Article.objects.count() != count:
+            return
+        time.sleep(0.05)  # between polls
+
+
 while not stop.exists():
     article = Article.objects.order_by('pk').first()
     article.pinned = not article.pinned
     service.save(article, reason='测试：导入时保存')
     saves += 1
-    time.sleep(0.2)  # a busy person's pace, not a wait for a condition
+    import_went_on(Article.objects.count())
 print(saves)
 """
 
