@@ -29,7 +29,8 @@ install: $(VENV)/.installed $(if $(filter postgres postgresql pgsql,$(firstword 
 install-test: $(VENV)/.installed-test
 
 # Migrate and load the bundled sample documents (safe to repeat); the import ends by bringing the search index
-# up to date, building it when it is missing. sync_regulations groups versions stored before an upgrade.
+# up to date, building it when it is missing. sync_regulations groups versions stored before an upgrade;
+# load_vocabulary adds the corpus's definitions and the colloquial forms as equivalent terms (only adds).
 # PDF downloads embed a CJK font from Debian's packages (apt-get; without it they answer 暂不可用).
 fonts:
 	.ci/system-packages.sh fonts-wqy-zenhei || echo "warning: fonts-wqy-zenhei not installed: PDF downloads are unavailable"
@@ -38,6 +39,7 @@ sample: install fonts
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py import_documents documents/sample_data/ --status published
 	DEBUG=1 $(BIN)/python manage.py sync_regulations
+	DEBUG=1 $(BIN)/python manage.py load_vocabulary
 
 run: sample
 	@echo ""

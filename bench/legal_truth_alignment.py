@@ -1,8 +1,5 @@
-"""The legal facts of legal_truth.py about 新旧对照 and citations (kinds `comparisons` and `citations`), runnable
-alone as well:
-
-    .venv/bin/python bench/legal_truth_alignment.py [CORPUS_DIR] [--verbose] [--results [FILE]]
-                                                                         (default ../shared/corpus)
+"""The legal facts of legal_truth.py about 新旧对照 and citations (kinds `comparisons` and `citations`), judged with
+the other kinds by `bench/legal_truth.py`.
 
 comparisons.json: 20 pairs of adjacent versions from the corpus, every row aligned by hand by reading both texts
 (legal-b). A row is [status, old unit, new unit]: status same/changed/added/deleted; a unit is its label as
@@ -18,35 +15,14 @@ name (`links`, by corpus source) and what the archive should say about it (`vers
 undated), judged from the cited law's 修订沿革 and each version's own 施行 clause; a version adopted but not yet in
 force on the citing date is not in force. The archive's answer is its stored citation row (an archive that says
 nothing about versions claims the one it links was in force).
-
-Alone, it imports the corpus into a throw-away SQLite database as legal_truth.py does and prints these two kinds
-(`--verbose`: every fact the archive gets wrong; `--results`: the figures also written to FILE, default
-bench/results/legal_truth_alignment-<UTC time>.txt).
 """
 
-import argparse
-import datetime
 import importlib
-import io
-import json
-import sys
-import tempfile
-import time
-from contextlib import redirect_stdout
-from pathlib import Path
-
-from common import corpus_files
-from throwaway import ROOT, setup_site
-
-HERE = Path(__file__).resolve().parent
 
 
 def _module(name):
-    """documents.legislation.<name> after the layout move, documents.<name> before it."""
-    try:
-        return importlib.import_module(f"documents.legislation.{name}")
-    except ModuleNotFoundError:
-        return importlib.import_module(f"documents.{name}")
+    """documents.legislation.<name>, imported once Django is set up (legal_truth.py sets it up)."""
+    return importlib.import_module(f"documents.legislation.{name}")
 
 
 def _unit(unit):
@@ -89,7 +65,7 @@ def citation(fact, archive):
     """{"links": the corpus source of the version linked (None: no link), "version": what the archive says}."""
     from documents.models import Citation
 
-    titles = importlib.import_module("documents.common.titles" if _layout() else "documents.titles")
+    titles = importlib.import_module("documents.common.titles")
     citing = archive.article(fact["documents"][0])
     wanted = titles.title_key(fact["cited"])
     keys = {wanted, *titles.prefix_variants(wanted)}
@@ -99,69 +75,7 @@ def citation(fact, archive):
     return {"links": row.cited.source, "version": getattr(row, "version", "") or "in_force"}
 
 
-def _layout():
-    return importlib.util.find_spec("documents.common") is not None
-
-
 KINDS = {
     "comparisons": ("comparisons.json", comparison),
     "citations": ("citations.json", citation),
 }
-
-
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("corpus", nargs="?", default=str(ROOT.parent / "shared" / "corpus"))
-    parser.add_argument("--verbose", action="store_true", help="list every fact the archive gets wrong")
-    parser.add_argument("--results", nargs="?", const="", metavar="FILE", help="also write the figures to FILE")
-    args = parser.parse_args()
-    output = io.StringIO()
-    with redirect_stdout(output):
-        run(args)
-    sys.stdout.write(output.getvalue())
-    if args.results is not None:
-        stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H%M")
-        path = Path(args.results) if args.results else HERE / "results" / f"legal_truth_alignment-{stamp}.txt"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"legal_truth_alignment.py run {stamp} UTC\n" + output.getvalue(), encoding="utf-8")
-        print(f"results written to {path}")
-
-
-def run(args):
-    files = corpus_files(args.corpus)
-    with tempfile.TemporaryDirectory(prefix="legal-truth-alignment-") as tmp:
-        setup_site(Path(tmp))
-        from documents.ingest.importer import import_paths
-
-        started = time.perf_counter()
-        result = import_paths(files, status="published", progress=False)
-        print(f"corpus: {result.summary()} in {time.perf_counter() - started:.0f} s")
-        archive = _Archive()
-        for kind, (name, answer) in KINDS.items():
-            facts = json.loads((HERE / "legal_truth" / name).read_text(encoding="utf-8"))
-            wrong = [(fact, found) for fact in facts if (found := answer(fact, archive)) != fact["value"]]
-            print(f"{kind:<14}{len(facts):>7}{len(facts) - len(wrong):>7}{1 - len(wrong) / len(facts):>10.3f}")
-            for fact, found in wrong if args.verbose else ():
-                print(f"  {' | '.join(fact['documents'])}\n    judged:  {_brief(fact['value'])}\n"
-                      f"    archive: {_brief(found)}")
-
-
-class _Archive:
-    """The imported articles by corpus source (what legal_truth.Archive gives its kinds)."""
-
-    def __init__(self):
-        from documents.models import Article
-
-        self.by_source = {a.source: a for a in Article.objects.exclude(source="")}
-
-    def article(self, source):
-        return self.by_source[source]
-
-
-def _brief(value):
-    """A comparison's answer as its rows that differ from nothing but themselves is long: show counts and rows."""
-    return json.dumps(value, ensure_ascii=False)[:2000]
-
-
-if __name__ == "__main__":
-    main()
