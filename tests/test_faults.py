@@ -180,7 +180,7 @@ def lock_held(lock):
 # A search_sync whose batch stops halfway (half its documents written, nothing committed) until it is killed.
 HALFWAY_WRITER = """
 import os, signal
-from documents.search import indexing, queue
+from documents.search.index import indexing, queue
 write = indexing.index_documents
 def halfway(backend, writer, ids, using="default"):
     write(backend, writer, ids[: len(ids) // 2], using)
@@ -250,7 +250,7 @@ def test_the_search_applier_is_restarted_with_the_workers(server):
 FIRST_SEARCH = """
 import json
 import jieba
-from documents.search import engine
+from documents.search.backends.whoosh import engine
 import congress_site.wsgi  # what gunicorn and runserver load before serving
 warmed, tables = jieba.dt.initialized, len(engine._tables)
 loads = []
