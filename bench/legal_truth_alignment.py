@@ -7,8 +7,9 @@ written (第十条, 第二章) or, for another paragraph (a title line, a preamb
 characters without spaces. counts: 改/增/删 over 条 only. `acceptable` lists units where a second reading is also
 right (a provision split or merged): "old:第十三条": [null, "第二十四条"] (null: no partner). The archive's answer
 is its comparison of the two imported texts (compare.compare), read as the judged rows when every unit has the
-judged partner or one `acceptable` allows: a pair is right when its pairing and its counts are (the order in which
-a deleted and an added unit of one place are listed is not judged).
+judged partner or one `acceptable` allows: a pair is right when its pairing and its counts are (an acceptable
+reading's counts are its own rows' 条 by status; the order in which a deleted and an added unit of one place are
+listed is not judged).
 
 citations.json: 55 dated 《》 citations of a regulation with several versions: which held version the link should
 name (`links`, by corpus source) and what the archive should say about it (`version`: in_force, later, earlier,
@@ -38,9 +39,19 @@ def comparison(fact, archive):
     result = _module("compare").compare(old.text, new.text)
     rows = [[row.status, _unit(row.old), _unit(row.new)] for row in result.rows]
     counts = {key: result.counts.get(key, 0) for key in ("changed", "added", "deleted")}
-    if _allowed(rows, fact["value"]["rows"], fact.get("acceptable", {})):
-        rows = fact["value"]["rows"]
+    if _allowed(rows, fact["value"]["rows"], fact.get("acceptable", {})) and counts == _counts(rows):
+        return fact["value"]  # the acceptable reading, counted as the judged counts are: 条 rows by status
     return {"rows": rows, "counts": counts}
+
+
+def _counts(rows):
+    """改/增/删 of judged-format rows: the rows whose unit (the new one, the old one when deleted) is a 条."""
+    found = {"changed": 0, "added": 0, "deleted": 0}
+    for status, old, new in rows:
+        unit = old if status == "deleted" else new
+        if status in found and unit and unit.endswith("条"):
+            found[status] += 1
+    return found
 
 
 def _partners(rows):

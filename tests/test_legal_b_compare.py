@@ -30,6 +30,16 @@ def test_a_clause_moved_far_and_revised_is_one_changed_row_saying_where_it_was()
     assert row_of(review, old_label="第三十五条").new.label == "第八十一条"
 
 
+def test_a_clause_taken_whole_into_a_longer_one_is_its_changed_row():
+    # 行政复议法: old 第二十四条 (被申请人不得自行收集证据, one sentence) is the first 款 of new 第四十六条, which
+    # adds a second 款: most of the old text is in the new one though Dice alone (0.41) stays under the threshold.
+    review = rows("review_2017", "review_2023")
+    row = row_of(review, old_label="第二十四条")
+    assert (row.status, row.new.label) == ("changed", "第四十六条")
+    # ... while a 条 sharing only the law's common phrases stays deleted (old 第十八条 转送 vs new 第六十条).
+    assert row_of(review, old_label="第十八条").status == "deleted"
+
+
 def test_the_same_number_with_unrelated_content_is_a_deletion_and_an_addition():
     # 知识产权法庭 规定: old 第四条 (电子送达) and new 第四条 (披露关联案件) share a number, not a subject.
     comparison = rows("ipcourt_2018", "ipcourt_2023")

@@ -9,6 +9,8 @@ Similarity is the Dice coefficient of the two texts' sets of character pairs, co
 as one sparse matrix product (the pairs encoded as integers by numpy, once per alignment). A pair counts when its similarity reaches SIMILAR anywhere, or NEARBY when both sit
 in the same gap between units already paired (the same place in both texts: a 条 rewritten where it stood). A
 heading left over there is paired with the heading of the same number (第二章 总则 renamed 第二章 一般规定).
+Last, a unit still alone anywhere is paired with one that holds most of it (ABSORBED of the shorter one's pairs,
+Dice at least ABSORBED_FLOOR): a 条 taken whole into a longer one as its first 款.
 """
 
 from difflib import SequenceMatcher
@@ -19,6 +21,8 @@ from scipy.sparse import csr_matrix
 
 SIMILAR = 0.5  # Dice of character pairs: above it two units are one unit changed, wherever they stand
 NEARBY = 0.31  # the same, for two units in the same place (the gap between the same paired neighbours)
+ABSORBED = 0.75  # share of the shorter unit's character pairs found in the longer: one 条 taken into another
+ABSORBED_FLOOR = 0.35  # ... whose Dice still reaches this, so a short formula inside a long 条 is not a partner
 ORDER_BONUS = 0.001  # ties go to the pair nearer in relative position: never outweighs a similarity difference
 
 
@@ -38,6 +42,9 @@ def align(old, new):
     bigrams = _Bigrams(old, new)
     partner.update(bigrams.match(rest_old, rest_new, SIMILAR))
     partner.update(_match_in_gaps(old, new, partner, bigrams))
+    taken = {j for j, _ in partner.values()}
+    partner.update(bigrams.match([i for i in range(len(old)) if i not in partner],
+                                 [j for j in range(len(new)) if j not in taken], ABSORBED_FLOOR, ABSORBED))
     return _in_order(partner, len(old), len(new))
 
 
@@ -96,20 +103,23 @@ class _Bigrams:
         self.old_kinds = np.array([kinds.setdefault(u.kind, len(kinds)) for u in old], dtype=int)
         self.new_kinds = np.array([kinds.setdefault(u.kind, len(kinds)) for u in new], dtype=int)
 
-    def match(self, old_indices, new_indices, threshold):
+    def match(self, old_indices, new_indices, threshold, absorbed=0.0):
         """{old index: (new index, similarity)}: the maximum-weight matching of the candidates among these units
-        of one kind whose similarity is `threshold` or more."""
+        of one kind whose similarity is `threshold` or more and whose shorter unit has `absorbed` of its character
+        pairs or more in the other."""
         if not old_indices or not new_indices:
             return {}
         shared = (self.old[old_indices] @ self.new[new_indices].T).toarray()
         sizes = self.old_sizes[old_indices][:, None] + self.new_sizes[new_indices][None, :]
         similarity = 2 * shared / np.maximum(sizes, 1)
+        shorter = np.minimum(self.old_sizes[old_indices][:, None], self.new_sizes[new_indices][None, :])
+        held = shared / np.maximum(shorter, 1)
         same_kind = self.old_kinds[old_indices][:, None] == self.new_kinds[new_indices][None, :]
         similarity = np.where(same_kind, similarity, 0.0)
         where_old = np.array(old_indices) / max(len(self.old_sizes), 1)
         where_new = np.array(new_indices) / max(len(self.new_sizes), 1)
         nearness = 1 - np.abs(where_old[:, None] - where_new[None, :])
-        weight = np.where(similarity >= threshold, similarity + ORDER_BONUS * nearness, 0.0)
+        weight = np.where((similarity >= threshold) & (held >= absorbed), similarity + ORDER_BONUS * nearness, 0.0)
         rows, columns = linear_sum_assignment(weight, maximize=True)
         chosen = zip(rows, columns)
         return {old_indices[r]: (new_indices[c], float(similarity[r, c])) for r, c in chosen if weight[r, c] > 0}
