@@ -175,6 +175,9 @@ def main():
     parser.add_argument("--show", action="store_true", help="list the queries search() ranks imperfectly")
     parser.add_argument("--needs-only", action="store_true", help="measure the judged needs only")
     parser.add_argument("--show-needs", action="store_true", help="print each need's first ten results")
+    parser.add_argument("--pool", type=Path, help="write each need's unjudged titles in the first ten of each "
+                        "method to this JSON file, to be judged by reading (pooling: a title no method shows "
+                        "there stays unjudged)")
     parser.add_argument("--results", type=Path, nargs="?", const=ROOT / "bench" / "results" / (
         f"relevance-{datetime.date.today().isoformat()}.json"), help="write the needs' figures to this JSON file")
     args = parser.parse_args()
@@ -223,6 +226,8 @@ def run(workdir, args):
     needs = json.loads(NEEDS.read_text(encoding="utf-8"))
     methods = {"search()": page_of_search, "substrings, newest first": like_newest_first(haystacks, dates)}
     figures = needs_report(methods, needs, titles, show=args.show_needs)
+    if args.pool:
+        write_pool(args.pool, methods, needs, titles)
     if args.results:
         args.results.parent.mkdir(parents=True, exist_ok=True)
         args.results.write_text(json.dumps({
@@ -245,6 +250,19 @@ def page_of_search(q):
     from documents.search.query import search
 
     return [hit.pk for hit in search(q, per_page=DEPTH).hits]
+
+
+def write_pool(path, methods, needs, titles):
+    """[{need, class, why, unjudged: [title]}]: the titles any method shows in its first ten for a need that the
+    need's judgments do not grade yet."""
+    pool = []
+    for need in needs:
+        shown = dict.fromkeys(titles[pk] for rank in methods.values() for pk in rank(need["need"])[:10])
+        unjudged = [title for title in shown if title not in need["judgments"]]
+        pool.append({"need": need["need"], "class": need["class"], "why": need.get("why", ""),
+                     "unjudged": unjudged})
+    path.write_text(json.dumps(pool, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"pool: {sum(len(p['unjudged']) for p in pool)} unjudged titles written to {path}")
 
 
 def need_scores(ranking, grades, titles):

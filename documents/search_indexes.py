@@ -7,7 +7,7 @@ from .models import Article
 from .search import schema
 from .search.analysis import compact_key
 from .common.titles import title_forms
-from .legislation import genres
+from .legislation import genres, regulations
 
 
 class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
@@ -78,8 +78,16 @@ class ArticleIndex(indexes.SearchIndex, indexes.Indexable):
 
     @staticmethod
     def title_terms(obj):
-        """(exact, shortened) keys of the title as the index compares them with a query."""
-        exact, shortened = title_forms(obj.title, obj.issuer)
+        """(exact, shortened) keys of the title as the index compares them with a query. A law's part is also
+        named with its subtitle (民法典物权编); the title alone names only the record that stands for the text
+        (Article.represented_by: the first part, the kept one of a text filed twice), so that a search for the
+        law leads with it once."""
+        exact, shortened = set(), set()
+        if obj.represented_by_id is None:
+            exact, shortened = title_forms(obj.title, obj.issuer)
+        if obj.subtitle and regulations.is_part(obj):
+            with_part = title_forms(obj.title + obj.subtitle, obj.issuer)
+            exact, shortened = exact | with_part[0], shortened | with_part[1]
         exact = {compact_key(key) for key in exact} - {""}
         return exact, {compact_key(form) for form in shortened} - exact - {""}
 

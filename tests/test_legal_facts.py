@@ -249,6 +249,23 @@ def test_suggestions_offer_a_law_in_parts_and_a_text_filed_twice_once(corpus, cl
         assert [s["text"] for s in found].count(title) == 1, typed
 
 
+def test_a_search_for_a_law_in_parts_leads_with_the_law_once(corpus):
+    from documents.search.index.indexing import rebuild
+    from documents.search.query import search
+
+    rebuild()
+    parts = {p.subtitle: p.pk for p in Article.objects.filter(title="中华人民共和国民法典")}
+    for typed in ("民法典", "中华人民共和国民法典"):
+        hits = [hit.pk for hit in search(typed, per_page=50).hits]
+        assert hits[0] == parts["总则"], typed
+        assert set(parts.values()) <= set(hits), typed  # every part still found
+    # A part is named with its own subtitle.
+    assert search("民法典物权编").hits[0].pk == parts["物权编"]
+    # A text filed twice: the kept record alone is named by the title.
+    kept = Article.objects.get(title="中华人民共和国广告法", represented_by__isnull=True, date__year=2021)
+    assert search("广告法").hits[0].pk == kept.pk
+
+
 def test_staff_see_a_duplicate_record_in_the_version_group(corpus, client):
     from django.urls import reverse
 
