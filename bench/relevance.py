@@ -19,7 +19,9 @@ over all results.
 
 Needs (relevance_needs.json beside this file): what people type when they have a need, not a title (a legal
 situation in their own words, a local topic, a policy of the work reports, a period, how the 人大 works), each
-judged by reading the documents: 2 = the document that answers, 1 = relevant, unjudged = 0. Judgments are by
+judged by reading the documents: 2 = the document that answers, 1 = relevant, 0 or unjudged = not. The judged
+titles are pooled: every title either method shows in its first ten was read and graded (--pool lists those not
+graded yet; `reasons` says why a title answers or is relevant). Judgments are by
 title (every version of a law shares its grade); a title counts at its first place in a ranking only (the same
 law shown seven times answers once). Figures: nDCG@10 (gain = grade), P@5 (documents graded 1 or 2 among the
 first five, out of min(5, judged relevant)), MRR of the first answering document (grade 2; 0 when not in the
