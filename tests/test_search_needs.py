@@ -128,6 +128,11 @@ def test_a_sentence_is_searched_as_its_words_and_a_term_no_document_holds_is_lef
     rebuild()
     results = search("装修噪音扰民")
     assert [hit.pk for hit in results.hits] == [noise.pk]
+    # Found by the words of its variant apart (装修 … 噪声扰民), and the page says which form was searched.
+    assert results.equivalents == [("装修噪音扰民", ["装修噪声扰民"])]
+    # A sentence whose words hold no form: searched as its words apart, saying so.
+    results = search("装修时噪声扰民")
+    assert [hit.pk for hit in results.hits] == [noise.pk]
     assert "装修" in results.messages[-1] and "扰民" in results.messages[-1]
     results = search("装修 扰民 楼上邻居")
     assert [hit.pk for hit in results.hits] == [noise.pk]

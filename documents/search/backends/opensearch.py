@@ -212,11 +212,12 @@ def _words(clause):
 
 
 def _clause(clause, weights):
-    """A clause matches by its string (or an equivalent's: each document keeps its best form) or by its words."""
+    """A clause matches by its string (or an equivalent's: each document keeps its best form) or by its words (or
+    an equivalent's)."""
     forms = [_tiers(clause, 1.0, weights)] + [_tiers(f, weights.equivalent, weights) for f in clause.equivalents]
     options = [{"dis_max": {"queries": forms, "tie_breaker": 0.0}}]
-    if not clause.phrase and clause.words:
-        options.append({"bool": {"filter": _words(clause)}})  # matches; its score is counted once, below
+    # Its words, or a variant's, apart: they match; the typed words' score is counted once, below.
+    options += [{"bool": {"filter": _words(c)}} for c in (clause, *clause.equivalents) if not c.phrase and c.words]
     return {"bool": {"should": options, "minimum_should_match": 1}}
 
 

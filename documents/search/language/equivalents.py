@@ -2,8 +2,8 @@
 per process and generation, and applied to a parsed query at search time.
 
 An unquoted clause containing a form of a group is also searched as each variant with that form replaced by
-another of its group (市人大常委会 → 市人民代表大会常务委员会); the engine finds a variant by its string only (not its
-words apart) and ranks it below the typed form (SHARE). Quoted phrases and exclusions stay exact. Nothing is in
+another of its group (市人大常委会 → 市人民代表大会常务委员会); the engine finds a variant as it finds the typed clause
+(its string, or its words apart) and ranks it below the typed form (SHARE). Quoted phrases and exclusions stay exact. Nothing is in
 the index: a change to the table takes effect at the next search of every process (the `equivalents` token of
 cache_invalidation.py). Forms are compared normalised (analysis.normalize: traditional and simplified, full and
 half width alike), so one entry serves both scripts.
@@ -178,7 +178,7 @@ def current_table():
 
 
 def expand(parsed, table=None):
-    """The parsed query with each unquoted clause given its variants (`equivalents`, quoted clauses of their
+    """The parsed query with each unquoted clause given its variants (`equivalents`, unquoted clauses of their
     own), at most MAX_FORMS in all. A clause with a single character is left as typed (its prefix expansion
     would be paid again for each variant)."""
     if all(clause.phrase for clause in parsed.positive):
@@ -192,7 +192,9 @@ def expand(parsed, table=None):
         variants = table.variants(clause.runs, room)
         if variants:
             room -= len(variants)
-            forms = tuple(replace(clause, text=" ".join(v), phrase=True, equivalents=()) for v in variants)
+            # Unquoted as the clause is: a variant is found by its string and by its words apart (罢免人大代表 →
+            # 罢免 … 人民代表大会代表 in one 条 of the 选举法, where the string itself never occurs).
+            forms = tuple(replace(clause, text=" ".join(v), equivalents=()) for v in variants)
             kept[id(clause)] = replace(clause, equivalents=forms)
     return parsed.keeping(kept)
 

@@ -28,6 +28,12 @@ MAX_EXPANSIONS = 1500
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "「": '"', "」": '"', "『": '"', "』": '"', "＂": '"'})
 _TOKEN = re.compile(r'(?P<neg>[-－])?"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+)')
+# Words that only ask (谁赔偿, 算工伤吗, 怎么监督政府): cut from either end of an unquoted clause, since a document
+# answering the question holds its subject, not the asking. A clause of asking alone stays as typed.
+ASKING = frozenset("""
+怎么 怎么办 怎样 怎么样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 多少 多久 吗 呢 吧 啊 呀 么 谁 是否 能否 可否
+能不能 可不可以 算不算 是不是 有没有 会不会 要不要 该不该 咋 咋办 啥 请问 算
+""".split())
 _OR = {"or", "|", "||"}
 _AND = {"and", "&", "&&", "+"}
 
@@ -88,6 +94,21 @@ def normalize_input(value):
     return unicodedata.normalize("NFKC", clean_text(value or "")).strip()
 
 
+def _without_asking(clause):
+    """An unquoted clause of one run without the ASKING words at its ends."""
+    if clause.phrase or len(clause.runs) != 1:
+        return clause
+    words = clause.words
+    start, end = 0, len(words)
+    while start < end and words[start] in ASKING:
+        start += 1
+    while end > start and words[end - 1] in ASKING:
+        end -= 1
+    if (start, end) in ((0, len(words)), (end, end)) or "".join(words) != clause.runs[0]:
+        return clause
+    return replace(clause, text="".join(words[start:end]))
+
+
 def parse_query(raw):
     text = normalize_input(raw).translate(_QUOTES)
     messages = []
@@ -110,6 +131,7 @@ def parse_query(raw):
                             span=match.span())
         if not clause.runs:
             continue  # nothing searchable: symbols, emoji, a lone operator
+        clause = _without_asking(clause)
         # A clause typed again is searched once (each costs as much again and finds nothing more); so is an
         # alternative joined by OR to a repeated word (人大 人大 OR 监督 = 人大).
         if _repeats(clause, groups, excluded, pending_or) or (pending_or and absorbed and not clause.negated):

@@ -14,7 +14,8 @@ MAX_GROUPS (each term alone) + 1 + MAX_SPLIT_GROUPS + MAX_SPLIT_GROUPS - 1 evalu
 from dataclasses import dataclass, field
 
 from . import equivalents
-from .parsing import ParsedQuery, parse_query
+from .. import analysis
+from .parsing import ASKING, ParsedQuery, parse_query
 
 MAX_DROPPED = 2
 # Cost bounds, besides the search's deadline: a need typed as a sentence is short; a query of more terms that finds
@@ -22,12 +23,12 @@ MAX_DROPPED = 2
 MAX_SENTENCE_WORDS = 4
 MAX_GROUPS = 3
 MAX_SPLIT_GROUPS = 4  # a typed sentence may give one word more: 上下班路上出车祸 算工伤吗 → 上下班 路上 车祸 工伤
-# Words that shape a question or a sentence and say nothing of its subject: never searched in a typed sentence.
-QUESTION_WORDS = frozenset("""
-怎么 怎么办 怎样 如何 什么 为什么 为何 哪些 哪个 哪里 哪儿 多少 多久 几 吗 呢 吧 啊 呀 么 谁 是否 能否 可否 能不能 可不可以
-算不算 是不是 有没有 会不会 要不要 该不该 可以 能 会 要 应该 应当 需要 算 是 有 没有 没 不 被 把 让 给 对 的 了 着 过 和 与 及 或
+# Words that shape a question or a sentence and say nothing of its subject: never searched in a typed sentence
+# (the asking words, cut from a clause's ends when it is parsed, and these anywhere in it).
+QUESTION_WORDS = ASKING | frozenset("""
+几 可以 能 会 要 应该 应当 需要 是 有 没有 没 不 被 把 让 给 对 的 了 着 过 和 与 及 或
 我 我们 你 你们 他 她 他们 自己 别人 人家 这 那 这个 那个 这种 那种 这样 那样 一个 一下 一些 很 太 非常 特别 还 也 都 就 又 再
-怎么样 咋 咋办 啥 请问 想 想要 知道 问 规定 有关 关于 相关 方面 问题 情况 办法 处理 合法 违法吗 犯法 犯法吗
+想 想要 知道 问 规定 有关 关于 相关 方面 问题 情况 办法 处理 合法 违法吗 犯法 犯法吗
 """.split())
 
 
@@ -47,13 +48,22 @@ class Relaxed:
         return " ".join(groups + [f'-"{clause.text}"' for clause in self.parsed.excluded])
 
 
-def _terms(word, table):
-    """A word as searched apart: a form of the equivalent terms inside it (出车祸 → 车祸) with what is left of it
-    around, when that is more than a character."""
-    found = table.pattern.search(word) if table is not None and table.pattern else None
-    if not found or found.group() == word:
-        return [word]
-    return [piece for piece in (word[: found.start()], found.group(), word[found.end():]) if len(piece) > 1]
+def _terms(clause, table):
+    """A clause's words as searched apart: each form of the equivalent terms it holds whole (上下班路上出车祸 →
+    上下班路上, 车祸, though jieba cuts 上下班 | 路上 | 出 | 车祸), the rest as its jieba words of more than one
+    character (a single one, 出 or 来, is the grammar of the sentence), question words left out."""
+    pieces = []
+    for run in clause.runs:
+        at = 0
+        for found in table.pattern.finditer(run) if table is not None and table.pattern else ():
+            pieces += _words(run[at:found.start()]) + [found.group()]
+            at = found.end()
+        pieces += _words(run[at:])
+    return [piece for piece in dict.fromkeys(pieces) if piece not in QUESTION_WORDS]
+
+
+def _words(text):
+    return [word for word in analysis.words(text) if len(word) > 1 or word.isdigit()]
 
 
 def as_words(parsed, table=None, finds=None):
@@ -65,8 +75,7 @@ def as_words(parsed, table=None, finds=None):
     for group in parsed.groups:
         texts = []
         for clause in group:
-            words = [term for w in clause.words if w not in QUESTION_WORDS and any(c.isalnum() for c in w)
-                     for term in _terms(w, table) if term not in QUESTION_WORDS]
+            words = _terms(clause, table)
             if (clause.phrase or len(clause.words) < 2 or not words or len(words) > MAX_SENTENCE_WORDS
                     or (finds and finds(clause))):
                 texts.append(f'"{clause.text}"' if clause.phrase else clause.text)

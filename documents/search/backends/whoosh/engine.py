@@ -384,15 +384,14 @@ def _clause_scores(reader, table, scorer, clause, weights):
 
 def _with_equivalents(reader, table, scorer, clause, weights, found):
     """found (_clause_scores of a clause as typed) with the documents of its variants by equivalent terms
-    (equivalents.py) added: a variant is found by its string, in tiers weighted `weights.equivalent` of the typed
-    form's; each document keeps its best. Past the search's deadline the remaining variants are left out."""
+    (equivalents.py) added: a variant is found as a clause is (its string, in tiers weighted `weights.equivalent`
+    of the typed form's, or its words apart); each document keeps its best. Past the search's deadline the remaining variants are left out."""
     tier, words = found
     scaled = replace(weights, title=weights.title * weights.equivalent, byline=weights.byline * weights.equivalent,
                      body=weights.body * weights.equivalent)
     for form in clause.equivalents:
         try:
-            form_tier, _ = _clause_scores(reader, table, scorer, form, scaled)
-            form_words = scorer.word_scores(reader, table, form.words) if form_tier else {}
+            form_tier, form_words = _clause_scores(reader, table, scorer, form, scaled)
         except budget.OutOfTime:
             break
         for docnum, score in form_tier.items():
