@@ -186,6 +186,20 @@ def test_a_period_favours_documents_of_that_time(db):
     assert "1980—1989年" in results.messages[0]
 
 
+def test_a_year_beside_other_words_is_a_period_and_the_title_is_named_with_it(db):
+    constitution = make("中华人民共和国宪法", "第一条 中华人民共和国是人民民主专政的社会主义国家。" + FILLER, "2018-03-11")
+    report_82 = make("1982年政府工作报告", "关于宪法修改草案的说明。" + FILLER, "1982-12-01", kind=Article.Kind.REPORT)
+    report_19 = make("2019年政府工作报告", FILLER, "2019-03-05", kind=Article.Kind.REPORT)
+    report_20 = make("2020年政府工作报告", "2019年的工作回顾。依照宪法。" + FILLER, "2020-05-22", kind=Article.Kind.REPORT)
+    rebuild()
+    # The constitution of 1982 never prints the year: the 宪法 by its name, then the report of 1982 before 2020's.
+    assert ranked("1982年 宪法") == [constitution.pk, report_82.pk, report_20.pk]
+    assert ranked("2019年 政府工作报告")[0] == report_19.pk  # named with its year
+    assert periods.extract("2019年") == ("2019年", None)  # alone: the word itself
+    assert periods.extract("2019年政府工作报告") == ("2019年政府工作报告", None)  # inside a term: a title
+    assert periods.extract('宪法 -1982年') == ('宪法 -1982年', None)  # excluded: exact
+
+
 def test_a_rule_holding_the_query_ranks_before_a_case_whose_title_repeats_it(db):
     case = make("高空抛物由侵权人承担赔偿责任", "基本案情 张某诉某物业公司高空抛物损害赔偿。", None,
                 source="LawRefBook/Laws:案例/民法典/高空坠物由侵权人承担赔偿责任.md")

@@ -79,11 +79,18 @@ MIN_DOC_NUMBER = 4
 
 def names(parsed):
     """[engine.Name] of what the whole query may name, the highest weight first: its text as a 文号, its positive
-    clauses together as a title."""
+    clauses together as a title. A query with a period (2019年 政府工作报告) names with the period's words first,
+    then (a tenth of the weight) without them: 1982年 宪法 names the 宪法."""
     number = compact_key(parsed.cleaned)
     title = compact_key(" ".join(clause.text for clause in parsed.positive))
-    return [
-        Name(schema.DOC_NUMBER.name, number if len(number) >= MIN_DOC_NUMBER else "", DOC_NUMBER_SCORE),
+    found = [Name(schema.DOC_NUMBER.name, number if len(number) >= MIN_DOC_NUMBER else "", DOC_NUMBER_SCORE)]
+    if parsed.period is not None:
+        dated = compact_key(parsed.period.text) + title
+        found += [Name(schema.TITLE_KEYS.name, dated, TITLE_KEY_SCORE),
+                  Name(schema.TITLE_FORMS.name, dated, TITLE_FORM_SCORE)]
+        return found + [Name(schema.TITLE_KEYS.name, title, TITLE_KEY_SCORE / 10),
+                        Name(schema.TITLE_FORMS.name, title, TITLE_FORM_SCORE / 10)]
+    return found + [
         Name(schema.TITLE_KEYS.name, title, TITLE_KEY_SCORE),
         Name(schema.TITLE_FORMS.name, title, TITLE_FORM_SCORE),
     ]
