@@ -201,8 +201,8 @@ def test_postgresql_reads_the_lists_newest_first_from_its_own_indexes(client, ar
         cursor.execute("SET LOCAL enable_sort = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
     older = archive["new"].get_absolute_url()  # the article's older neighbour in its column
-    # The neighbour: in date order from the column's index, or the archive's with the column as a filter.
-    pages = {**IN_ORDER, "neighbours": (older, 'date" <', "pg_(?:column_)?chronological")}
+    # The older neighbour: (date, id) < the article's, a range of the column's index read in date order.
+    pages = {**IN_ORDER, "neighbours": (older, '"id") < (', "pg_(?:column_)?chronological")}
     for family, (url, marker, index) in pages.items():
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url, {"plans": "1"}).status_code == 200, family

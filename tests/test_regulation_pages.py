@@ -152,7 +152,10 @@ def test_query_counts_do_not_grow_with_the_versions(client, versions):
     small = [count_queries(client, url) for url in urls]
     for year in range(1990, 2000):
         law((year, 1, 1), OLD_BODY)
-    assert [count_queries(client, url) for url in urls] == small
+    # No more queries with ten versions more (one fewer for the old one: the oldest dated article of its column
+    # looks for an undated neighbour as well, pages._neighbours).
+    after = [count_queries(client, url) for url in urls]
+    assert all(a <= b for a, b in zip(after, small)) and after[1:] == small[1:]
 
 
 def test_cached_pages_show_a_new_version(client, versions):

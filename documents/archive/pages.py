@@ -11,8 +11,9 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.paginator import InvalidPage, Paginator
-from django.db.models import Count, F, OuterRef, Q, Subquery, Window
+from django.db.models import Count, DateField, F, Field, Func, OuterRef, Q, Subquery, Value, Window
 from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.lookups import GreaterThan, LessThan
 from django.http import Http404
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -122,23 +123,33 @@ def column_has_validity(column):
     return public().filter(column=column).exclude(validity="").exists()
 
 
+class _Row(Func):
+    """A row value such as (date, id), compared whole: an index on those columns reads `(date, id) < (d, n)` as a
+    range on both databases, where the same comparison spelt as an OR is a filter over the column's rows."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
 def _neighbours(article):
     """The published articles just before (older) and after (newer) `article` in its column."""
     siblings = public().filter(column_id=article.column_id).only("id", "title", "date", "date_precision")
     if article.date is None:
         # Unknown dates sort before all known ones.
-        older = siblings.filter(date__isnull=True, id__lt=article.pk).order_by("-id")
+        older = siblings.filter(date__isnull=True, id__lt=article.pk).order_by("-id").first()
         newer = siblings.filter(Q(date__isnull=True, id__gt=article.pk) | Q(date__isnull=False)).order_by(
             F("date").asc(nulls_first=True), "id"
-        )
-    else:
-        older = siblings.filter(
-            Q(date__lt=article.date) | Q(date=article.date, id__lt=article.pk) | Q(date__isnull=True)
-        ).order_by(F("date").desc(nulls_last=True), "-id")
-        newer = siblings.filter(Q(date__gt=article.date) | Q(date=article.date, id__gt=article.pk)).order_by(
-            "date", "id"
-        )
-    return older.first(), newer.first()
+        ).first()
+        return older, newer
+    here = _Row(Value(article.date, output_field=DateField()), Value(article.pk))
+    older = siblings.filter(LessThan(_Row(F("date"), F("id")), here)).order_by(
+        F("date").desc(nulls_last=True), "-id").first()
+    if older is None:  # the oldest dated one: the undated come next
+        older = siblings.filter(date__isnull=True).order_by("-id").first()
+    # NULLS FIRST, though none is NULL here: the order PostgreSQL reads its DESC NULLS LAST index backwards in.
+    newer = siblings.filter(GreaterThan(_Row(F("date"), F("id")), here)).order_by(
+        F("date").asc(nulls_first=True), "id").first()
+    return older, newer
 
 
 def format_amendment_date(value):
