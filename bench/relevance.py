@@ -248,10 +248,13 @@ def _commit():
 
 
 def page_of_search(q):
-    """The ids search() shows for q, in order, as the page asks for them (its first DEPTH)."""
+    """The ids search() shows for q, in order: its first page as a reader sees it (10 results, then those it lists
+    after a short page without one term), then the rest of its first DEPTH."""
     from documents.search.query import search
 
-    return [hit.pk for hit in search(q, per_page=DEPTH).hits]
+    first = search(q)
+    shown = [hit.pk for hit in first.hits + first.also]
+    return shown + [hit.pk for hit in search(q, per_page=DEPTH).hits if hit.pk not in shown]
 
 
 def write_pool(path, methods, needs, titles):

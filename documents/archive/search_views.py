@@ -54,6 +54,9 @@ def search_page(request):
                 "index_unavailable": results.unavailable,
                 "incomplete": results.cut,
                 "results": [hit.as_json() for hit in results.hits],
+                # A short first page: then the results that do not hold the term `also_without`.
+                "also_without": results.also_without or None,
+                "also": [hit.as_json() for hit in results.also],
                 "facets": {
                     name: [{"value": v, "label": label, "count": n} for v, label, n in items]
                     for name, items in results.facets.items()
@@ -63,6 +66,7 @@ def search_page(request):
         )
     # Each result opens its article with the query's matches marked there (the JSON keeps the documents' own URLs).
     results.hits = [replace(hit, url=find_in_page.result_link(hit.url, results.query)) for hit in results.hits]
+    results.also = [replace(hit, url=find_in_page.result_link(hit.url, results.query)) for hit in results.also]
     return _render(request, form, results, status=status, chart_args=args)
 
 

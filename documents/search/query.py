@@ -80,6 +80,9 @@ class SearchResults:
     spent: budget.Budget | None = None  # the work the backend's evaluation did (budget.py)
     relaxed: list = field(default_factory=list)  # terms left out because no document holds them with the others
     searched: str = ""  # the query searched instead when it was relaxed (relaxing.py), else ""
+    # A short first page is followed by results that do not hold one term (relaxing.beside): the term, the hits.
+    also_without: str = ""
+    also: list = field(default_factory=list)
 
     @property
     def num_pages(self):
@@ -144,7 +147,27 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         results.messages.append(f"没有第 {page} 页，结果共 {results.num_pages} 页。")
     results.hits = _hits(found.ids, found.parsed.highlighter())
     results.facets = _facet_labels(found.facets)
+    if page == 1 and sort == "relevance" and 0 < found.count < per_page and not results.relaxed and not spent.cut:
+        _add_beside(results, typed, found, lambda p: backend.run_query(p, filters, sort, 1, per_page))
     return results
+
+
+def _add_beside(results, typed, found, run):
+    """Fill a short first page with the results of the query without one term (relaxing.beside), after its own."""
+    try:
+        with budget.spending(settings.SEARCH_SECONDS) as spent:
+            beside = relaxing.beside(typed, run, found.count)
+    except (SearchUnavailable, IndexUnavailable):
+        return
+    if beside is None or spent.cut:
+        return
+    term, more = beside
+    shown = set(found.ids)
+    ids = [pk for pk in more.ids if pk not in shown][: results.per_page - found.count]
+    results.also = _hits(ids, more.parsed.highlighter())
+    if results.also:
+        results.also_without = term
+        results.messages.append(f"同时包含全部搜索词的文件只有 {found.count} 篇；其后列出不含“{term}”的文件。")
 
 
 # --- presentation ------------------------------------------------------------------------------------------------
