@@ -77,20 +77,21 @@ class SearchForm(forms.Form):
 
     def _known(self, name, known, message):
         """A filter naming a column, speaker or meeting that does not exist is an error, like an unknown kind; a
-        speaker or meeting without a published article is unknown to the public (its page is a 404 too)."""
+        speaker or meeting without a published article is unknown to the public (its page is a 404 too).
+        `known`: a function giving the queryset, built only when the filter is given (most searches have none)."""
         value = self.cleaned_data[name]
-        if value and not known.filter(slug=value).exists():
+        if value and not known().filter(slug=value).exists():
             raise forms.ValidationError(message.format(value), code="unknown")
         return value
 
     def clean_column(self):
-        return self._known("column", Column.objects.all(), "没有“{}”这个栏目。")
+        return self._known("column", Column.objects.all, "没有“{}”这个栏目。")
 
     def clean_speaker(self):
-        return self._known("speaker", pages.speakers(), "没有“{}”这位发言人。")
+        return self._known("speaker", pages.speakers, "没有“{}”这位发言人。")
 
     def clean_meeting(self):
-        return self._known("meeting", pages.meetings(), "没有“{}”这个会议。")
+        return self._known("meeting", pages.meetings, "没有“{}”这个会议。")
 
     def clean(self):
         data = super().clean()
