@@ -240,10 +240,10 @@ def test_a_writer_killed_mid_batch_loses_nothing(site, server, tmp_path):
 
 def test_the_search_applier_is_restarted_with_the_workers(server):
     process, _ = server
-    assert wait_for(lambda: len(children(process.pid, applier=True)) == 1, 15, process)
+    assert wait_for(lambda: len(children(process.pid, applier=True)) == 1, 60, process)
     applier = children(process.pid, applier=True)[0]
     os.kill(applier, signal.SIGKILL)
-    assert wait_for(lambda: children(process.pid, applier=True) not in ([], [applier]), 15, process)
+    assert wait_for(lambda: children(process.pid, applier=True) not in ([], [applier]), 60, process)
     assert len(children(process.pid)) == 2
 
 
