@@ -236,6 +236,16 @@ def test_a_rule_holding_the_query_ranks_before_a_case_whose_title_repeats_it(db)
     assert '<span class="search-result__genre">案例</span>' in page
 
 
+def test_the_report_about_a_policy_ranks_before_a_short_text_naming_it_once(db):
+    # Lengths as in the corpus: a work report of many sections, a resolution of a few lines on it.
+    report = make("2024年政府工作报告", "\n\n".join(
+        [("加快发展新质生产力。" if n % 8 == 0 else "") + FILLER for n in range(48)]), "2024-03-05",
+        kind=Article.Kind.REPORT)
+    resolution = make("关于政府工作报告的决议", "会议要求因地制宜发展新质生产力。", "2024-03-11")
+    rebuild()
+    assert ranked("新质生产力") == [report.pk, resolution.pk]
+
+
 # --- passages ------------------------------------------------------------------------------------------------------
 
 

@@ -101,6 +101,11 @@ DOCUMENT_ID = IndexField(ID, IDENTIFIER, stored=True)
 MODEL = IndexField(DJANGO_CT, IDENTIFIER, stored=True)
 ARTICLE_ID = IndexField(DJANGO_ID, IDENTIFIER, stored=True)
 
+# BM25 of the words fields, on both engines. Length normalisation b below the usual 0.75: the archive's texts run
+# from a notice of a few hundred characters to a code of a few hundred thousand, and full normalisation ranked a
+# short text that names a policy once above the report or law about it (bench/relevance.py's needs).
+BM25_K1, BM25_B = 1.2, 0.5
+
 FIELDS = (TEXT, TEXT_BIGRAMS, TITLE, TITLE_BIGRAMS, BYLINE, TITLE_KEYS, TITLE_FORMS, COLUMN, KIND, SPEAKER, MEETING,
           DOC_NUMBER, YEAR, VALIDITY, GENRE, DATE, DOCUMENT_ID, MODEL, ARTICLE_ID)
 BY_NAME = {field.name: field for field in FIELDS}

@@ -96,6 +96,7 @@ def index_body(replicas):
             "number_of_shards": 1,
             "number_of_replicas": replicas,
             "max_result_window": MAX_WINDOW,
+            "similarity": {"default": {"type": "BM25", "k1": schema.BM25_K1, "b": schema.BM25_B}},
             "analysis": {
                 "filter": {"gap": {"type": "stop", "stopwords": [GAP]}},
                 "analyzer": {

@@ -33,7 +33,7 @@ from .whoosh_internals import UnsupportedIndex
 
 # Per-segment tables: the values filtered on and counted.
 TABLE_FIELDS = tuple(dict.fromkeys(schema.FILTERS + schema.FACETS))
-K1, B = 1.2, 0.75
+K1, B = schema.BM25_K1, schema.BM25_B
 TITLE_WORD_WEIGHT = 2.0
 # The postings format of each kind of field, as this module reads them: positions decoded by _positions(),
 # weights read as term frequencies (BM25), document ids alone of the others.
