@@ -2,7 +2,7 @@
 and the search applier and the open data builder supervised beside them."""
 
 import os
-import subprocess
+import signal
 import sys
 import threading
 import time
@@ -31,17 +31,34 @@ SUPERVISED = {
     "search applier": ["search_sync", "--loop", "--interval", APPLIER_INTERVAL],
     "open data builder": ["build_open_data", "--loop", "--interval", OPEN_DATA_INTERVAL],
 }
-_supervised = {"stop": False, "processes": {}}
+_supervised = {"stop": False, "processes": {}, "threads": []}
+
+
+def _spawn(server, command):
+    """Start `manage.py command`; returns its pid. os.posix_spawn, not subprocess: Popen waits for its child's exec
+    on a pipe, and a worker the master forks meanwhile inherits that pipe and holds it open for its whole life, so a
+    supervisor started beside the first workers hung there and never restarted what died. posix_spawn returns once
+    the child runs, with no pipe to inherit; the master's listening sockets are closed in the child."""
+    closing = [(os.POSIX_SPAWN_CLOSE, listener.fileno()) for listener in server.LISTENERS]
+    return os.posix_spawn(sys.executable, [sys.executable, str(ROOT / "manage.py"), *command], dict(os.environ),
+                          file_actions=closing)
+
+
+def _wait(pid):
+    """Wait for `pid` to end: its status, or None when the master's reaping of its workers collected it first."""
+    try:
+        return os.waitpid(pid, 0)[1]
+    except ChildProcessError:
+        return None
 
 
 def _supervise(server, name, command):
     """Run `command` and start it again if it dies, until the master exits."""
     while not _supervised["stop"]:
-        process = subprocess.Popen([sys.executable, "manage.py", *command], cwd=ROOT)
-        _supervised["processes"][name] = process
-        code = process.wait()
+        pid = _supervised["processes"][name] = _spawn(server, command)
+        status = _wait(pid)
         if not _supervised["stop"]:
-            server.log.warning("%s exited with %s; restarting it", name, code)
+            server.log.warning("%s exited (status %s); restarting it", name, status)
             time.sleep(1)
 
 
@@ -55,13 +72,17 @@ def post_fork(server, worker):
 
 def when_ready(server):
     for name, command in SUPERVISED.items():
-        threading.Thread(target=_supervise, args=(server, name, command), name=name, daemon=True).start()
+        thread = threading.Thread(target=_supervise, args=(server, name, command), name=name, daemon=True)
+        _supervised["threads"].append(thread)
+        thread.start()
 
 
 def on_exit(server):
     _supervised["stop"] = True
-    for process in _supervised["processes"].values():
-        if process.poll() is None:
-            process.terminate()
-    for process in _supervised["processes"].values():
-        process.wait(timeout=10)
+    for pid in _supervised["processes"].values():
+        try:
+            os.kill(pid, signal.SIGTERM)
+        except ProcessLookupError:
+            pass
+    for thread in _supervised["threads"]:
+        thread.join(timeout=10)  # each supervisor returns once its process has ended
