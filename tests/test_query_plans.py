@@ -199,6 +199,7 @@ def test_postgresql_reads_the_lists_newest_first_from_its_own_indexes(client, ar
     with connection.cursor() as cursor:
         # Tables of a few rows: sorting them is cheap, so the planner is told not to, to show it need not.
         cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute("SET LOCAL enable_incremental_sort = off")
         cursor.execute("SET LOCAL enable_seqscan = off")
     older = archive["new"].get_absolute_url()  # the article's older neighbour in its column
     # The older neighbour: (date, id) < the article's, a range of the column's index read in date order.
