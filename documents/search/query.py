@@ -128,6 +128,17 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
                     results.relaxed, results.searched = relaxed.dropped, relaxed.query
                     results.equivalents = equivalents.used(found.parsed)
                     results.exact_query = equivalents.exact_query(found.parsed)
+            # A short first page goes on with the results without one term (relaxing.beside), within the same
+            # deadline: stopped there, the search keeps its own results whole and shows none of these.
+            cut, beside = spent.cut, None
+            if page == 1 and sort == "relevance" and 0 < found.count < per_page and not results.relaxed and not cut:
+                try:
+                    beside = relaxing.beside(typed, lambda p: backend.run_query(p, filters, sort, 1, per_page),
+                                             found.count)
+                except (budget.OutOfTime, SearchUnavailable, IndexUnavailable):
+                    beside = None  # the search's own results stand
+                if spent.cut:
+                    beside = None
     except SearchUnavailable:
         results.unavailable = results.down = True
         results.messages.append("搜索暂不可用，请稍后再试。")
@@ -137,8 +148,8 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         results.messages.append("索引正在重建，请稍后再搜索。")
         return results
     results.messages += found.messages
-    results.spent, results.cut = spent, spent.cut
-    if spent.cut:
+    results.spent, results.cut = spent, cut
+    if cut:
         results.messages.append(CUT_MESSAGE)
     if parsed.groups and not found.parsed.groups:
         return results  # the backend left out everything there was to look for: its message says why
@@ -147,21 +158,13 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         results.messages.append(f"没有第 {page} 页，结果共 {results.num_pages} 页。")
     results.hits = _hits(found.ids, found.parsed.highlighter())
     results.facets = _facet_labels(found.facets)
-    if page == 1 and sort == "relevance" and 0 < found.count < per_page and not results.relaxed and not spent.cut:
-        _add_beside(results, typed, found, lambda p: backend.run_query(p, filters, sort, 1, per_page))
+    if beside is not None:
+        _add_beside(results, found, *beside)
     return results
 
 
-def _add_beside(results, typed, found, run):
-    """Fill a short first page with the results of the query without one term (relaxing.beside), after its own."""
-    try:
-        with budget.spending(settings.SEARCH_SECONDS) as spent:
-            beside = relaxing.beside(typed, run, found.count)
-    except (SearchUnavailable, IndexUnavailable):
-        return
-    if beside is None or spent.cut:
-        return
-    term, more = beside
+def _add_beside(results, found, term, more):
+    """A short first page filled with `more` (the results without `term`), after its own."""
     shown = set(found.ids)
     ids = [pk for pk in more.ids if pk not in shown][: results.per_page - found.count]
     results.also = _hits(ids, more.parsed.highlighter())

@@ -150,7 +150,6 @@ def relax(parsed, run):
                    found)
 
 
-
 def beside(parsed, run, shown):
     """(the term left out, interface.Found) of `parsed` (as typed, before equivalents) without the one term whose
     absence finds the most documents, to follow a first page of `shown` results; None when no term can be left out
