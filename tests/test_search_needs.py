@@ -163,6 +163,37 @@ def test_a_short_first_page_is_followed_by_results_without_one_term(client, db):
     assert search("扬尘").also == []  # one term: nothing to leave out
 
 
+def test_the_search_beside_a_short_page_keeps_to_the_deadline(db, monkeypatch):
+    from documents.search import query as query_module
+    from documents.search.language import budget
+
+    answer = make("平顶山市建设工地扬尘污染防治条例", "第一条 为了防治扬尘污染。" + FILLER, "2019-01-01")
+    make("漯河市扬尘污染防治条例", "第一条 为了防治扬尘污染。" + FILLER, "2018-01-01")
+    rebuild()
+    real = query_module.get_backend
+
+    class PastTheDeadlineBeside:
+        """The search itself in time; the deadline passes while the terms left out are searched (the engine then
+        stops and marks the search's budget cut, as budget.Budget.check does)."""
+
+        def __init__(self, backend):
+            self.backend, self.calls = backend, 0
+
+        def run_query(self, *args):
+            self.calls += 1
+            found = self.backend.run_query(*args)
+            if self.calls > 1:
+                budget.current().cut = True
+            return found
+
+    monkeypatch.setattr(query_module, "get_backend", lambda using="default": PastTheDeadlineBeside(real(using)))
+    results = search("平顶山 扬尘")
+    # Its own result whole, nothing beside it, and no word of a search cut short: what it shows is complete.
+    assert [hit.pk for hit in results.hits] == [answer.pk] and results.count == 1
+    assert results.also == [] and results.also_without == ""
+    assert not results.cut and query_module.CUT_MESSAGE not in results.messages
+
+
 def test_quoted_phrases_are_never_left_out(db):
     make("杭州市环境噪声管理条例", "防止噪声扰民。" + FILLER, "2010-01-13")
     rebuild()
