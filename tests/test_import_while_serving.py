@@ -29,25 +29,28 @@ DERIVED = (
 )
 
 # A staff member saving the same article again each time the import has saved more documents (so that every save
-# meets the import's writes), until told to stop; a failed save ends it with an error. Between saves it polls for
-# that condition, with a deadline.
+# meets the import's writes), until told to stop (the test closes its stdin); a failed save ends it with an error.
+# Between saves it polls for that condition, with a deadline, waiting on its stdin between polls: told to stop, it
+# stops at once.
 WRITER = """
-import os, time
-from pathlib import Path
+import select, sys, time
 from documents.changes import service
 from documents.models import Article
-stop, saves = Path(os.environ['STOP_FILE']), 0
+saves = 0
+
+
+def stopped(seconds=0.0):
+    return bool(select.select([sys.stdin], [], [], seconds)[0])  # readable: the test closed it
 
 
 def import_went_on(count, seconds=1):
     deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline and not stop.exists():
+    while time.monotonic() < deadline and not stopped(0.05):
         if Article.objects.count() != count:
             return
-        time.sleep(0.05)  # between polls
 
 
-while not stop.exists():
+while not stopped():
     article = Article.objects.order_by('pk').first()
     article.pinned = not article.pinned
     service.save(article, reason='测试：导入时保存')
@@ -101,7 +104,7 @@ def _postgres(*statements):
             connection.execute(statement)
 
 
-def test_an_import_while_the_site_serves_finishes_with_everything_derived(site, tmp_path):
+def test_an_import_while_the_site_serves_finishes_with_everything_derived(site):
     var, env = site
     port = free_port()
     serving = {**env, "WORKERS": "2", "SEARCH_APPLIER_INTERVAL": "0.5"}
@@ -110,15 +113,13 @@ def test_an_import_while_the_site_serves_finishes_with_everything_derived(site, 
          "--bind", f"127.0.0.1:{port}", "--timeout", "30", "--graceful-timeout", "5", "--log-level", "warning"],
         cwd=ROOT, env=serving, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    stop = tmp_path / "stop"
     writer = None
     statuses, reading = [], threading.Event()
     try:
         assert wait_for(lambda: _serving(port), 60, server), "gunicorn did not start"
         assert wait_for(lambda: children(server.pid, applier=True), 10, server), "no search applier"
-        writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", WRITER], cwd=ROOT,
-                                  env={**env, "STOP_FILE": str(stop)}, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True)
+        writer = subprocess.Popen([sys.executable, "manage.py", "shell", "-c", WRITER], cwd=ROOT, env=env,
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         reader = threading.Thread(target=_read_pages, args=(port, statuses, reading))
         reader.start()
         imported = subprocess.run(
@@ -126,8 +127,7 @@ def test_an_import_while_the_site_serves_finishes_with_everything_derived(site, 
              "published", "--no-progress"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
         reading.set()
         reader.join(timeout=30)
-        stop.touch()
-        out, err = writer.communicate(timeout=60)
+        out, err = writer.communicate(timeout=60)  # closes its stdin: stop
         assert imported.returncode == 0, imported.stdout + imported.stderr
         assert "locked" not in imported.stderr
         assert writer.returncode == 0 and int(out.split()[-1]) > 0, err
@@ -144,7 +144,6 @@ def test_an_import_while_the_site_serves_finishes_with_everything_derived(site, 
         status, page = get(port, "/search/?" + urllib.parse.urlencode({"q": title}))
         assert status == 200 and f"/articles/{pk}/" in page
     finally:
-        stop.touch()
         if writer is not None and writer.poll() is None:
             writer.kill()
             writer.wait(timeout=10)
