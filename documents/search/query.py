@@ -116,29 +116,10 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
             return results  # the empty search page
         sort = "newest" if sort == "relevance" else sort  # filters alone: nothing to rank by
     try:
-        # The deadline bounds the whole search: the relaxed queries (relaxing.py) too.
+        # The deadline bounds the whole search: the relaxed queries and those beside a short page too.
         with budget.spending(settings.SEARCH_SECONDS) as spent:
-            backend = get_backend(using)
-            found = backend.run_query(parsed, filters, sort, page, per_page)
-            if not found.count and parsed.groups and found.parsed.groups and not spent.cut:
-                relaxed = relaxing.relax(typed, lambda p: backend.run_query(p, filters, sort, page, per_page))
-                if relaxed:
-                    found = relaxed.found
-                    results.messages.append(relaxed.message)
-                    results.relaxed, results.searched = relaxed.dropped, relaxed.query
-                    results.equivalents = equivalents.used(found.parsed)
-                    results.exact_query = equivalents.exact_query(found.parsed)
-            # A short first page goes on with the results without one term (relaxing.beside), within the same
-            # deadline: stopped there, the search keeps its own results whole and shows none of these.
-            cut, beside = spent.cut, None
-            if page == 1 and sort == "relevance" and 0 < found.count < per_page and not results.relaxed and not cut:
-                try:
-                    beside = relaxing.beside(typed, lambda p: backend.run_query(p, filters, sort, 1, per_page),
-                                             found.count)
-                except (budget.OutOfTime, SearchUnavailable, IndexUnavailable):
-                    beside = None  # the search's own results stand
-                if spent.cut:
-                    beside = None
+            found, cut, beside = _evaluate(get_backend(using), typed, parsed, filters, sort, page, per_page,
+                                           results, spent)
     except SearchUnavailable:
         results.unavailable = results.down = True
         results.messages.append("搜索暂不可用，请稍后再试。")
@@ -147,6 +128,39 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
         results.unavailable = True
         results.messages.append("索引正在重建，请稍后再搜索。")
         return results
+    return _present(results, parsed, found, spent, cut, beside)
+
+
+def _evaluate(backend, typed, parsed, filters, sort, page, per_page, results, spent):
+    """The backend's answer within the search's budget `spent`: relaxed when no document holds every term
+    (relaxing.relax; `results` says so), and searched without one term beside a short first page (relaxing.beside).
+    Returns (found, cut: the query's own evaluation stopped at the deadline, (term, Found) beside or None)."""
+    def run(query, at=page):
+        return backend.run_query(query, filters, sort, at, per_page)
+
+    found = run(parsed)
+    if not found.count and parsed.groups and found.parsed.groups and not spent.cut:
+        relaxed = relaxing.relax(typed, run)
+        if relaxed:
+            found = relaxed.found
+            results.messages.append(relaxed.message)
+            results.relaxed, results.searched = relaxed.dropped, relaxed.query
+            results.equivalents = equivalents.used(found.parsed)
+            results.exact_query = equivalents.exact_query(found.parsed)
+    # Stopped at the deadline while searching beside, the search keeps its own results whole and shows none of these.
+    cut, beside = spent.cut, None
+    if page == 1 and sort == "relevance" and 0 < found.count < per_page and not results.relaxed and not cut:
+        try:
+            beside = relaxing.beside(typed, lambda query: run(query, 1), found.count)
+        except (budget.OutOfTime, SearchUnavailable, IndexUnavailable):
+            beside = None  # the search's own results stand
+        if spent.cut:
+            beside = None
+    return found, cut, beside
+
+
+def _present(results, parsed, found, spent, cut, beside):
+    """`results` filled from the backend's answer: the messages, the count, the page's hits and facets."""
     results.messages += found.messages
     results.spent, results.cut = spent, cut
     if cut:
@@ -154,8 +168,8 @@ def search(q="", *, filters=None, sort="relevance", page=1, per_page=PER_PAGE, u
     if parsed.groups and not found.parsed.groups:
         return results  # the backend left out everything there was to look for: its message says why
     results.count, results.any_date = found.count, found.any_date
-    if page > results.num_pages:
-        results.messages.append(f"没有第 {page} 页，结果共 {results.num_pages} 页。")
+    if results.page > results.num_pages:
+        results.messages.append(f"没有第 {results.page} 页，结果共 {results.num_pages} 页。")
     results.hits = _hits(found.ids, found.parsed.highlighter())
     results.facets = _facet_labels(found.facets)
     if beside is not None:
